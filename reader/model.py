@@ -1,0 +1,222 @@
+"""The article model: what every input format produces and everything else consumes.
+
+Pure data, no I/O and no textual. Text in these objects is already sanitised (see
+`reader.sanitize`); presentation code may trust that it carries no control sequences, but must
+still never treat it as markup.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, ClassVar, Literal, TypeAlias
+
+BlockKind = Literal["paragraph", "tweet", "photo_caption"]
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph of prose. `boilerplate` marks obvious site promos the UI may dim."""
+
+    text: str
+    boilerplate: bool = False
+    kind: ClassVar[BlockKind] = "paragraph"
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"kind": self.kind, "text": self.text}
+        if self.boilerplate:
+            data["boilerplate"] = True
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class Tweet:
+    """An embedded tweet found again in flattened text.
+
+    `text` is everything before the signature, links included; `links` lists the t.co and
+    pic.twitter.com links found in it, in order.
+    """
+
+    text: str
+    author: str
+    handle: str
+    date: _dt.date | None
+    links: tuple[str, ...] = ()
+    kind: ClassVar[BlockKind] = "tweet"
+
+    @property
+    def account_url(self) -> str:
+        return f"https://twitter.com/{self.handle}"
+
+    @property
+    def url(self) -> str:
+        """The best link to the tweet we have: its account (status ids do not survive scraping)."""
+        return self.account_url
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "text": self.text,
+            "author": self.author,
+            "handle": self.handle,
+            "date": self.date.isoformat() if self.date else None,
+            "links": list(self.links),
+            "url": self.account_url,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class PhotoCaption:
+    """A photo's caption with its credit kept apart (`credit` may be "" for an uncredited one)."""
+
+    text: str
+    credit: str
+    kind: ClassVar[BlockKind] = "photo_caption"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"kind": self.kind, "text": self.text, "credit": self.credit}
+
+
+Block: TypeAlias = Paragraph | Tweet | PhotoCaption
+
+
+@dataclass(frozen=True, slots=True)
+class Quote:
+    """Quoted speech inside a block: `block` indexes `Article.blocks`, `start:end` its text."""
+
+    text: str
+    speaker: str | None
+    block: int
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "text": self.text,
+            "speaker": self.speaker,
+            "block": self.block,
+            "start": self.start,
+            "end": self.end,
+        }
+
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """One article. `id` is derived from its normalised text, so it survives renames and moves."""
+
+    id: str
+    source: str
+    title: str
+    blocks: tuple[Block, ...]
+    quotes: tuple[Quote, ...] = ()
+    date: _dt.date | None = None
+    url: str | None = None
+    author: str | None = None
+    format: str = "text"
+    extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    @property
+    def tweets(self) -> list[Tweet]:
+        return [b for b in self.blocks if isinstance(b, Tweet)]
+
+    @property
+    def captions(self) -> list[PhotoCaption]:
+        return [b for b in self.blocks if isinstance(b, PhotoCaption)]
+
+    @property
+    def words(self) -> int:
+        return sum(len(_WORD.findall(b.text)) for b in self.blocks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `reader parse` JSON object (a stable contract: extend, never change)."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "url": self.url,
+            "author": self.author,
+            "format": self.format,
+            "blocks": [b.to_dict() for b in self.blocks],
+            "quotes": [q.to_dict() for q in self.quotes],
+        }
+
+    def summary(self) -> ArticleSummary:
+        """Identity and counts: what a list row (and `reader list`) needs, without the text."""
+        return ArticleSummary(
+            id=self.id,
+            source=self.source,
+            title=self.title,
+            date=self.date,
+            tweets=len(self.tweets),
+            captions=len(self.captions),
+            quotes=len(self.quotes),
+            words=self.words,
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleSummary:
+    """A list row: small enough to hold 100,000 of in memory or read from the cache."""
+
+    id: str
+    source: str
+    title: str
+    date: _dt.date | None
+    tweets: int
+    captions: int
+    quotes: int
+    words: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """The `reader list` JSON object."""
+        return {
+            "id": self.id,
+            "source": self.source,
+            "title": self.title,
+            "date": self.date.isoformat() if self.date else None,
+            "tweets": self.tweets,
+            "captions": self.captions,
+            "quotes": self.quotes,
+            "words": self.words,
+        }
+
+
+def list_order_key(article: Article | ArticleSummary) -> tuple[int, int, str, str]:
+    """The app's default list order: newest first, undated last, then by title and source."""
+    if article.date is None:
+        return (1, 0, article.title.casefold(), article.source)
+    return (0, -article.date.toordinal(), article.title.casefold(), article.source)
+
+
+_ID_SPACE = re.compile(r"\s+")
+
+
+def content_id(text: str) -> str:
+    """A stable article id from its body text.
+
+    Normalised (NFKC, case-folded, white space collapsed) so that re-saving a file with other
+    line endings, NBSPs or trailing spaces, renaming or moving it, keeps the same id.
+    """
+    norm = unicodedata.normalize("NFKC", text).casefold()
+    norm = _ID_SPACE.sub(" ", norm).strip()
+    return hashlib.sha256(norm.encode("utf-8")).hexdigest()[:16]
+
+
+def parse_iso_date(value: str | None) -> _dt.date | None:
+    """`YYYY-MM-DD` (optionally followed by a time) to a date, or None."""
+    if not value:
+        return None
+    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    if not m:
+        return None
+    try:
+        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None

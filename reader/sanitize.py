@@ -1,0 +1,62 @@
+"""Sanitising text once, in the core, before anything reaches a model object or a widget.
+
+Article text, titles, names, credits and file names are data. Terminal control sequences
+(ESC/CSI/OSC/DCS...), C0 and C1 control characters, DEL and bidi overrides must never reach the
+terminal, so they are removed here and nowhere else needs to care.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+# ESC-introduced sequences: CSI (ESC [ ... final), OSC / DCS / SOS / PM / APC (ESC ] ... BEL or ST),
+# and two-character escapes (ESC + one char). Their 8-bit C1 forms are handled the same way.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    (?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]?             # CSI
+    | (?:\x1b[\]PX^_]|[\x90\x98\x9d\x9e\x9f])      # OSC, DCS, SOS, PM, APC ...
+      [^\x07\x1b\x9c\n]*(?:\x07|\x1b\\|\x9c)?      # ... up to BEL or ST (never past a line)
+    | \x1b[ -/]*[0-~]?                            # other ESC sequences (ESC c, ESC ( B ...)
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; BOM / word joiner oddities.
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]"
+)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def strip_controls(text: str) -> str:
+    """Remove terminal escape sequences, control characters and bidi overrides.
+
+    Newlines and tabs are kept. CR is removed here, so callers that care about line
+    structure normalise line endings first (see `clean_text`).
+    """
+    if not text:
+        return text
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return _CONTROL.sub("", text)
+
+
+def clean_text(text: str, *, unescape_entities: bool = True) -> str:
+    """Normalise a whole document: line endings, HTML entities, NFC, then `strip_controls`."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if unescape_entities and "&" in text:
+        text = html.unescape(text)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    return strip_controls(text)
+
+
+def clean_line(text: str) -> str:
+    """Sanitise a one-line field (title, name, credit, file name): no newlines, single spaces."""
+    text = clean_text(text)
+    return _SPACES.sub(" ", text.replace("\n", " ").replace("\t", " ")).strip()
+
+
+def collapse_spaces(text: str) -> str:
+    """Fold runs of horizontal white space (NBSP included) into one space."""
+    return _SPACES.sub(" ", text)
