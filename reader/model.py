@@ -147,6 +147,11 @@ class Article:
             "quotes": [q.to_dict() for q in self.quotes],
         }
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Article:
+        """Inverse of `to_dict` (used by the parsed-article cache)."""
+        return article_from_dict(data)
+
     def summary(self) -> ArticleSummary:
         """Identity and counts: what a list row (and `reader list`) needs, without the text."""
         return ArticleSummary(
@@ -186,6 +191,46 @@ class ArticleSummary:
             "quotes": self.quotes,
             "words": self.words,
         }
+
+
+def block_from_dict(data: dict[str, Any]) -> Block:
+    """Rebuild a block from its `to_dict()` JSON (the parsed-article cache stores that form)."""
+    kind = data.get("kind")
+    if kind == "tweet":
+        return Tweet(
+            text=data["text"],
+            author=data.get("author", ""),
+            handle=data.get("handle", ""),
+            date=parse_iso_date(data.get("date")),
+            links=tuple(data.get("links") or ()),
+        )
+    if kind == "photo_caption":
+        return PhotoCaption(text=data["text"], credit=data.get("credit", ""))
+    return Paragraph(text=data["text"], boilerplate=bool(data.get("boilerplate", False)))
+
+
+def article_from_dict(data: dict[str, Any]) -> Article:
+    """Rebuild an `Article` from `Article.to_dict()` output (inverse of it, `extra` aside)."""
+    return Article(
+        id=data["id"],
+        source=data["source"],
+        title=data["title"],
+        blocks=tuple(block_from_dict(b) for b in data.get("blocks", ())),
+        quotes=tuple(
+            Quote(
+                text=q["text"],
+                speaker=q.get("speaker"),
+                block=int(q["block"]),
+                start=int(q.get("start", 0)),
+                end=int(q.get("end", 0)),
+            )
+            for q in data.get("quotes", ())
+        ),
+        date=parse_iso_date(data.get("date")),
+        url=data.get("url"),
+        author=data.get("author"),
+        format=data.get("format", "text"),
+    )
 
 
 def list_order_key(article: Article | ArticleSummary) -> tuple[int, int, str, str]:
