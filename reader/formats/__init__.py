@@ -1,1 +1,153 @@
-"""Input formats. Each module turns one kind of file into `Article`s of the same model."""
+"""Input formats. Each module turns one kind of file into `Article`s of the same model.
+
+A format module exposes one function::
+
+    def parse(data: str, source: str) -> list[Article]: ...
+
+`data` is the decoded text of the whole file (see `reader.decode`), `source` the display name of
+the file. The module does its own sanitising (via `reader.sanitize`) and may return several
+articles (a feed, a JSON Lines dataset) or none.
+
+Adding a format is one line in `FORMATS` below, for example::
+
+    FormatSpec("markdown", "reader.formats.markdown", (".md", ".markdown"), r"\\A---\\n"),
+
+Modules are imported lazily, the first time a file of that kind is loaded, so a heavy
+dependency (an HTML parser, feedparser) costs nothing at start-up. The order of `FORMATS`
+matters only for sniffing files whose extension is unknown: the first spec whose `sniff`
+pattern matches the start of the text wins, and `FALLBACK` (scraped text) takes the rest.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
+
+from reader.decode import DecodeError, decode_bytes
+from reader.model import Article
+from reader.sanitize import strip_controls
+
+# Files above this size are refused rather than parsed: nothing a person reads is this big, and
+# a stray database dump or video in a library folder must not stall loading.
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+# How much of the text sniff patterns see.
+_SNIFF_CHARS = 4096
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    """One input format: its module, the extensions it owns, and an optional content sniff."""
+
+    name: str
+    module: str
+    extensions: tuple[str, ...]
+    sniff: str | None = None  # a regex matched (re.match, case-insensitive) against the text start
+    _pattern: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.sniff is not None:
+            object.__setattr__(self, "_pattern", re.compile(self.sniff, re.IGNORECASE))
+
+    def matches(self, head: str) -> bool:
+        """True if `head` (the first few KB of a file's text) looks like this format."""
+        return self._pattern is not None and self._pattern.match(head) is not None
+
+    def parser(self) -> Callable[[str, str], list[Article]]:
+        """The module's `parse(data, source)` function, importing the module on first use."""
+        module: ModuleType = importlib.import_module(self.module)
+        parse: Callable[[str, str], list[Article]] = module.parse
+        return parse
+
+
+# The registry. One line per format; see the module docstring.
+FORMATS: tuple[FormatSpec, ...] = (
+    FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text")),
+)
+
+# What a file of unknown type that is text (and matches no sniff) is read as.
+FALLBACK = FORMATS[0]
+
+
+class LoadError(Exception):
+    """A file (or path, or pattern) that could not be loaded, with a one-line reason.
+
+    `str()` is `"PATH: reason"`, ready for `reader: PATH: reason` on stderr or a problems view.
+    The path is shown with control characters removed: file names are data too.
+    """
+
+    def __init__(self, path: str | Path, reason: str) -> None:
+        self.path = str(path)
+        self.reason = reason
+        super().__init__(f"{display_path(self.path)}: {reason}")
+
+
+def display_path(path: str | Path) -> str:
+    """A path made safe to print: undecodable bytes replaced, control characters removed."""
+    text = str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    text = text.replace("\n", " ").replace("\t", " ").replace("\r", " ")
+    return strip_controls(text)
+
+
+def known_extensions() -> frozenset[str]:
+    """Every extension some format claims (lower case, with the dot)."""
+    return frozenset(ext for spec in FORMATS for ext in spec.extensions)
+
+
+def format_for(path: Path, text: str) -> FormatSpec:
+    """Choose the format for a file: by extension first, then by sniffing its text."""
+    suffix = path.suffix.lower()
+    for spec in FORMATS:
+        if suffix in spec.extensions:
+            return spec
+    head = text[:_SNIFF_CHARS].lstrip("\ufeff")
+    for spec in FORMATS:
+        if spec.matches(head):
+            return spec
+    return FALLBACK
+
+
+def read_text(path: Path) -> str:
+    """Read and decode one file, raising LoadError with a reason a user understands."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            mb = size / (1024 * 1024)
+            raise LoadError(path, f"file too large ({mb:.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except IsADirectoryError:
+        raise LoadError(path, "is a directory") from None
+    except PermissionError:
+        raise LoadError(path, "permission denied") from None
+    except OSError as exc:
+        raise LoadError(path, exc.strerror or type(exc).__name__) from None
+    try:
+        return decode_bytes(data)
+    except DecodeError as exc:
+        raise LoadError(path, exc.reason) from None
+
+
+def load_file(path: Path, source: str | None = None) -> list[Article]:
+    """Load every article in one file. Raises LoadError (never anything else for bad input).
+
+    `source` is the name recorded in the articles (default: the path as given, made printable).
+    """
+    text = read_text(path)
+    spec = format_for(path, text)
+    name = display_path(path) if source is None else source
+    try:
+        return spec.parser()(text, name)
+    except RecursionError:
+        raise LoadError(path, f"too deeply nested to parse as {spec.name}") from None
+    except (ValueError, UnicodeError) as exc:
+        # Format modules raise ValueError for input they cannot make sense of.
+        reason = display_path(str(exc)) or type(exc).__name__
+        raise LoadError(path, f"not valid {spec.name}: {reason}") from None
+    except Exception as exc:  # noqa: BLE001 - one bad file must never stop a whole library
+        raise LoadError(path, f"{spec.name} parser failed ({type(exc).__name__})") from exc

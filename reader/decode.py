@@ -1,0 +1,81 @@
+"""Turning a file's bytes into text, or refusing it with a one-line reason.
+
+Scraped articles are usually UTF-8, but arrive with BOMs, in UTF-16, or with a few invalid
+bytes. Invalid UTF-8 is never a reason to refuse a file: the bad bytes become U+FFFD and the
+rest of the article is still readable. Binary files (images, archives, executables that ended up
+in a library folder) and empty files are refused, because parsing them only produces noise.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+# How much of a file the binary check looks at: enough to be sure, cheap for a 50 MB file.
+_SNIFF_BYTES = 64 * 1024
+
+# C0 controls that never appear in text files. Tab, LF, VT, FF, CR and ESC are excluded:
+# ESC shows up in hostile or terminal-captured text, which is text (the sanitiser cleans it).
+_BINARY_CONTROLS = frozenset(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+
+# Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE one.
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32-le"),
+    (codecs.BOM_UTF32_BE, "utf-32-be"),
+    (codecs.BOM_UTF8, "utf-8"),
+    (codecs.BOM_UTF16_LE, "utf-16-le"),
+    (codecs.BOM_UTF16_BE, "utf-16-be"),
+)
+
+
+class DecodeError(ValueError):
+    """The bytes are not an article's text; `reason` is a short phrase such as "binary file"."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+def sniff_bom(data: bytes) -> tuple[str, int] | None:
+    """The encoding a byte-order mark announces and the BOM's length, or None."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            return encoding, len(bom)
+    return None
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for data that is not text: NUL bytes or many control bytes in its first 64 KiB.
+
+    A single stray NUL in an otherwise normal article is tolerated (scrapes do contain them);
+    real binary formats have NULs every few hundred bytes or control bytes everywhere.
+    """
+    sample = data[:_SNIFF_BYTES]
+    if not sample:
+        return False
+    nuls = sample.count(0)
+    if nuls > max(1, len(sample) // 1000):
+        return True
+    controls = sum(1 for byte in sample if byte in _BINARY_CONTROLS)
+    return controls * 20 > len(sample)  # more than 5% control bytes
+
+
+def decode_bytes(data: bytes) -> str:
+    """Decode a file's bytes to text, honouring BOMs and replacing invalid UTF-8.
+
+    Raises DecodeError("empty file") for files with no visible text and
+    DecodeError("binary file") for data that is not text.
+    """
+    if not data.strip():
+        raise DecodeError("empty file")
+    bom = sniff_bom(data)
+    if bom is not None:
+        encoding, skip = bom
+        # A BOM is a strong statement: UTF-16 is full of NULs, so it skips the binary check.
+        text = data[skip:].decode(encoding, errors="replace")
+    else:
+        if looks_binary(data):
+            raise DecodeError("binary file")
+        text = data.decode("utf-8", errors="replace")
+    if not text.strip():
+        raise DecodeError("empty file")
+    return text

@@ -1,0 +1,165 @@
+"""A library: the articles found under many paths (files, folders, glob patterns).
+
+Loading never raises for one bad file: every problem becomes a `LoadError` yielded alongside the
+articles, so the CLI can print it and the app can list it while the rest still load. Everything
+here is a generator, so a caller (a worker thread in the app) can stop between files.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import stat
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from reader.formats import LoadError, known_extensions, load_file
+from reader.model import Article, list_order_key
+from reader.paths import samples_dir
+
+_GLOB_MAGIC = frozenset("*?[")
+
+
+def default_paths() -> list[Path]:
+    """What the reader opens when given no path: the bundled sample articles."""
+    return [samples_dir()]
+
+
+def _is_hidden(name: str) -> bool:
+    return name.startswith(".")
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+def _walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[Path | LoadError]:
+    """Files under `folder` with a known extension, depth first, sorted by name, hidden skipped.
+
+    `ancestors` holds the (device, inode) of every folder above: a symlink back to one of them
+    is a loop, reported once instead of followed forever.
+    """
+    try:
+        with os.scandir(folder) as it:
+            entries = sorted(it, key=lambda e: e.name)
+    except PermissionError:
+        yield LoadError(folder, "permission denied")
+        return
+    except OSError as exc:
+        yield LoadError(folder, exc.strerror or type(exc).__name__)
+        return
+    extensions = known_extensions()
+    for entry in entries:
+        if _is_hidden(entry.name):
+            continue
+        path = folder / entry.name
+        try:
+            st = os.stat(entry.path)  # follows symlinks
+        except FileNotFoundError:
+            yield LoadError(path, "broken symbolic link")
+            continue
+        except PermissionError:
+            yield LoadError(path, "permission denied")
+            continue
+        except OSError as exc:
+            # ELOOP (a symlink pointing at itself) lands here too.
+            yield LoadError(path, exc.strerror or type(exc).__name__)
+            continue
+        if stat.S_ISDIR(st.st_mode):
+            identity = (st.st_dev, st.st_ino)
+            if identity in ancestors:
+                yield LoadError(path, "directory loop (symbolic link to a parent folder), skipped")
+                continue
+            yield from _walk(path, ancestors | {identity})
+        elif stat.S_ISREG(st.st_mode) and path.suffix.lower() in extensions:
+            yield path
+        # Other files in a folder (images, unknown types) are not articles: skipped quietly.
+        # Named explicitly on the command line, they are tried and get a clear reason instead.
+
+
+def _expand_one(raw: str | Path) -> Iterator[Path | LoadError]:
+    path = Path(raw)
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        text = str(raw)
+        if _GLOB_MAGIC & set(text):
+            matches = sorted(glob.glob(text, recursive=True))
+            if not matches:
+                yield LoadError(text, "no files match this pattern")
+            for match in matches:
+                yield from _expand_one(match)
+        elif os.path.lexists(path):
+            yield LoadError(path, "broken symbolic link")
+        else:
+            yield LoadError(path, "no such file or directory")
+        return
+    except PermissionError:
+        yield LoadError(path, "permission denied")
+        return
+    except OSError as exc:
+        yield LoadError(path, exc.strerror or type(exc).__name__)
+        return
+    if stat.S_ISDIR(st.st_mode):
+        yield from _walk(path, frozenset({(st.st_dev, st.st_ino)}))
+    else:
+        yield path
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
+    """Every file named by `paths`, in order, each once (also when reached twice or via a link)."""
+    seen: set[tuple[int, int]] = set()
+    for raw in paths:
+        for item in _expand_one(raw):
+            if isinstance(item, Path):
+                identity = _file_identity(item)
+                if identity is not None:
+                    if identity in seen:
+                        continue
+                    seen.add(identity)
+            yield item
+
+
+def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | LoadError]:
+    """Articles and problems, file by file, in path order (not list order)."""
+    for item in expand_paths(paths):
+        if isinstance(item, LoadError):
+            yield item
+            continue
+        try:
+            yield from load_file(item)
+        except LoadError as exc:
+            yield exc
+
+
+@dataclass
+class Library:
+    """Loaded articles in the default list order, and the files that failed."""
+
+    articles: list[Article] = field(default_factory=list)
+    errors: list[LoadError] = field(default_factory=list)
+
+    def find(self, id_or_prefix: str) -> list[Article]:
+        """Articles whose id equals, or starts with, `id_or_prefix` (case-insensitive)."""
+        key = id_or_prefix.strip().lower()
+        if not key:
+            return []
+        exact = [a for a in self.articles if a.id == key]
+        return exact or [a for a in self.articles if a.id.startswith(key)]
+
+
+def load_library(paths: Iterable[str | Path]) -> Library:
+    """Load everything under `paths` at once (the CLI's way; the app streams `iter_articles`)."""
+    library = Library()
+    for item in iter_articles(paths):
+        if isinstance(item, LoadError):
+            library.errors.append(item)
+        else:
+            library.articles.append(item)
+    library.articles.sort(key=list_order_key)
+    return library
