@@ -1,6 +1,368 @@
-"""The `reader` console script (placeholder until the CLI lands)."""
+"""The `reader` console script (also `python -m reader`).
+
+`reader [PATH...]` opens the app; subcommands print JSON Lines or a formatted article. The JSON
+output of `parse` and `list` is a stable contract that scripts and tests rely on: extend it,
+never change it.
+
+Layout: one `_add_<name>(subparsers)` function registers each subcommand and sets its
+`cmd_<name>(args) -> int`. To add a subcommand (`index`, `search`, `export`), write both and
+append `_add_<name>` to `SUBCOMMANDS`. Exit status: 0 success, 1 some input failed, 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import textwrap
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from reader import __version__
+from reader.formats import LoadError
+from reader.model import Article
+
+PROG = "reader"
+DATA_DIR_ENV = "READER_DATA_DIR"
+
+_Subparsers = Any  # argparse's _SubParsersAction is private; its type adds nothing here.
+
+
+# ---------------------------------------------------------------------------------------------
+# Output helpers shared by the subcommands
+
+
+def report(error: LoadError | str) -> None:
+    """One line on stderr: `reader: PATH: reason`."""
+    print(f"{PROG}: {error}", file=sys.stderr, flush=True)
+
+
+def write_json_line(obj: dict[str, Any]) -> None:
+    """One JSON object per line, UTF-8 whatever the locale (JSON Lines is UTF-8)."""
+    line = json.dumps(obj, ensure_ascii=False, separators=(", ", ": ")) + "\n"
+    sys.stdout.buffer.write(line.encode("utf-8", "replace"))
+
+
+def _paths_or_default(paths: list[str]) -> list[str]:
+    if paths:
+        return paths
+    from reader.library import default_paths
+
+    return [str(p) for p in default_paths()]
+
+
+def _articles(paths: Iterable[str], failures: list[LoadError]) -> Iterator[Article]:
+    """Articles under `paths`, reporting each problem on stderr as it happens."""
+    from reader.library import iter_articles
+
+    for item in iter_articles(paths):
+        if isinstance(item, LoadError):
+            report(item)
+            failures.append(item)
+        else:
+            yield item
+
+
+def _examples(*lines: str) -> str:
+    return "examples:\n" + "\n".join(f"  {line}" for line in lines)
+
+
+def _new_parser(subparsers: _Subparsers, name: str, summary: str, description: str,
+                examples: str) -> argparse.ArgumentParser:
+    parser: argparse.ArgumentParser = subparsers.add_parser(
+        name,
+        help=summary,
+        description=textwrap.dedent(description).strip(),
+        epilog=examples,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options(suppress_defaults=True)],
+    )
+    return parser
+
+
+# ---------------------------------------------------------------------------------------------
+# reader [PATH...] / reader open [PATH...]: the app
+
+
+def _add_open(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "open",
+        "open the reading app (the default when no subcommand is given)",
+        """
+        Open the reading app on the articles under PATH (files, folders, glob patterns).
+        With no PATH, open the bundled sample articles. `reader PATH...` is the same as
+        `reader open PATH...`; use `open` when a file is named like a subcommand.
+        """,
+        _examples("reader", "reader ~/articles", "reader open 'news/**/*.txt'"),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or glob patterns")
+    parser.set_defaults(func=cmd_open)
+
+
+def cmd_open(args: argparse.Namespace) -> int:
+    try:
+        from reader.ui.app import run_app
+    except ModuleNotFoundError as exc:
+        # Until the app lands, show the library as a list. Any other import failure is a bug.
+        if exc.name not in {"reader.ui", "reader.ui.app"}:
+            raise
+        return cmd_list(args)
+    result: int = run_app(args.paths, args.data_dir, args.config)
+    return result
+
+
+# ---------------------------------------------------------------------------------------------
+# reader parse PATH...
+
+
+def _add_parse(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "parse",
+        "print each article as JSON (one object per line)",
+        """
+        Parse files and print one JSON object per article, one per line, in file order:
+          {"id", "source", "title", "date", "url", "author", "format", "blocks", "quotes"}
+        Each block has "kind" ("paragraph", "tweet", "photo_caption") and "text"; a tweet adds
+        "author", "handle", "date", "links", "url"; a caption adds "credit". A quote is
+        {"text", "speaker", "block", "start", "end"}.
+        A file that cannot be read gets one line on stderr; the others are still printed and
+        the exit status is 1.
+        """,
+        _examples(
+            "reader parse article.txt",
+            "reader parse ~/articles | jq -r '.blocks[] | select(.kind == \"tweet\") | .handle'",
+            "reader parse 'scrapes/*.txt' > articles.jsonl",
+        ),
+    )
+    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or glob patterns")
+    parser.set_defaults(func=cmd_parse)
+
+
+def cmd_parse(args: argparse.Namespace) -> int:
+    failures: list[LoadError] = []
+    for article in _articles(args.paths, failures):
+        write_json_line(article.to_dict())
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# reader list [PATH...]
+
+
+def _add_list(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "list",
+        "list articles as JSON (one summary per line, in list order)",
+        """
+        Print one JSON object per article, in the app's list order (newest first, undated
+        last, then by title):
+          {"id", "source", "title", "date", "tweets", "captions", "quotes", "words"}
+        With no PATH, list the bundled sample articles.
+        """,
+        _examples(
+            "reader list",
+            "reader list ~/articles | jq -r '[.date, .title] | @tsv'",
+            "reader list 'news/**/*.txt' | wc -l",
+        ),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or glob patterns")
+    parser.set_defaults(func=cmd_list)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from reader.model import list_order_key
+
+    failures: list[LoadError] = []
+    summaries = [a.summary() for a in _articles(_paths_or_default(args.paths), failures)]
+    summaries.sort(key=list_order_key)
+    for summary in summaries:
+        write_json_line(summary.to_dict())
+    return 1 if failures else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# reader show PATH|ID [PATH...]
+
+
+def _add_show(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "show",
+        "print one article formatted for reading in a terminal",
+        """
+        Print an article for reading without the app: title, date and source, paragraphs,
+        tweets as cards, photo captions with their credit. PATH|ID is a file, or an article id
+        (or a unique prefix of one, as `reader list` prints it) looked up in the PATHs given
+        after it, or in the bundled samples. Colour is used only on a terminal and never
+        when NO_COLOR is set, unless --color=always (for a pager: `| less -R`).
+        """,
+        _examples(
+            "reader show article.txt",
+            "reader show 3f9a1c ~/articles",
+            "reader show --color=always article.txt | less -R",
+            "NO_COLOR=1 reader show article.txt",
+        ),
+    )
+    parser.add_argument("target", metavar="PATH|ID", help="a file, or an article id or prefix")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="where to look an ID up")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="use colour and styles: auto (terminals only, honours NO_COLOR), always, never",
+    )
+    parser.add_argument("--width", type=int, default=None, metavar="N",
+                        help="wrap at N columns (default: the terminal's, at most 88)")
+    parser.set_defaults(func=cmd_show)
+
+
+def _show_targets(args: argparse.Namespace, failures: list[LoadError]) -> list[Article]:
+    target: str = args.target
+    if os.path.exists(target) and not args.paths:
+        return list(_articles([target], failures))
+    from reader.library import load_library
+
+    library = load_library(_paths_or_default(args.paths))
+    found = library.find(target)
+    if len(found) == 1:
+        return found
+    if len(found) > 1:
+        failures.append(LoadError(target, f"ambiguous article id ({len(found)} articles match)"))
+    elif not os.path.exists(target):
+        failures.append(LoadError(target, "no such file or article id"))
+    else:
+        # An existing file named together with PATHs: show the file.
+        return list(_articles([target], failures))
+    report(failures[-1])
+    return []
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from reader.render import make_console, print_article
+
+    if args.width is not None and args.width < 20:
+        report("--width must be at least 20")
+        return 2
+    failures: list[LoadError] = []
+    articles = _show_targets(args, failures)
+    console = make_console(color=args.color, width=args.width)
+    for index, article in enumerate(articles):
+        if index:
+            console.print()
+        print_article(article, console)
+    sys.stdout.flush()
+    return 1 if failures or not articles else 0
+
+
+# ---------------------------------------------------------------------------------------------
+# Subcommand registry. Other subcommands (index, search, export) go here: one `_add_<name>`
+# function each, appended to this list, with its `cmd_<name>` beside it.
+
+SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [_add_open, _add_parse, _add_list, _add_show]
+
+
+# ---------------------------------------------------------------------------------------------
+# The parser and main()
+
+
+def _global_options(*, suppress_defaults: bool = False) -> argparse.ArgumentParser:
+    """Options accepted before or after the subcommand.
+
+    The subcommand copies use SUPPRESS defaults so they never overwrite a value given before it.
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    env_dir = os.environ.get(DATA_DIR_ENV) or None
+    parser.add_argument(
+        "--data-dir",
+        metavar="DIR",
+        default=argparse.SUPPRESS if suppress_defaults else env_dir,
+        help=f"where saved state lives (default: ${DATA_DIR_ENV}, else the user data folder)",
+    )
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        default=argparse.SUPPRESS if suppress_defaults else None,
+        help="configuration file to use instead of the user's config.toml",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The complete argument parser (also used to generate documentation and in tests)."""
+    parser = argparse.ArgumentParser(
+        prog=PROG,
+        description=(
+            "A terminal news reader that finds the tweets, photo captions and quotes inside "
+            "scraped articles.\n\n"
+            "  reader [PATH...]          open the reading app (no PATH: the bundled samples)\n"
+            "  reader COMMAND --help     help and examples for one command"
+        ),
+        epilog=_examples(
+            "reader",
+            "reader ~/articles",
+            "reader parse article.txt",
+            "reader list | jq -r .title",
+            "reader show article.txt",
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        parents=[_global_options()],
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {__version__}")
+    subparsers = parser.add_subparsers(dest="command", metavar="COMMAND", title="commands")
+    for add in SUBCOMMANDS:
+        add(subparsers)
+    return parser
+
+
+def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
+    """Insert `open` when no subcommand is named, so `reader PATH...` opens the app."""
+    commands = set(_subcommand_names(parser))
+    takes_value = {"--data-dir", "--config"}
+    index = 0
+    while index < len(argv):
+        arg = argv[index]
+        if arg == "--":
+            break
+        if arg in takes_value:
+            index += 2
+            continue
+        if arg.startswith("-") and arg != "-":
+            if arg in {"-h", "--help", "--version"}:
+                return argv
+            index += 1
+            continue
+        if arg in commands:
+            return argv
+        break
+    return [*argv[:index], "open", *argv[index:]]
+
+
+def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []
 
 
 def main(argv: list[str] | None = None) -> int:
-    print("reader: not yet")
-    return 0
+    """Run the command line; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(_with_default_command(list(sys.argv[1:] if argv is None else argv),
+                                                   parser))
+    try:
+        status: int = args.func(args)
+        sys.stdout.flush()
+        return status
+    except BrokenPipeError:
+        # The reader of our output went away (`reader parse ... | head`): not an error of ours.
+        # Point stdout at /dev/null so the interpreter's final flush does not complain.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
