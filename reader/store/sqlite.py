@@ -42,6 +42,10 @@ class transaction:
             self.conn.execute("ROLLBACK")
 
 
+class SchemaTooNewError(RuntimeError):
+    """The file was written by a newer reader: never downgrade it (a RuntimeError, as before)."""
+
+
 def schema_version(conn: sqlite3.Connection) -> int:
     conn.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")
     row = conn.execute("SELECT version FROM schema_version").fetchone()
@@ -56,12 +60,15 @@ def migrate(conn: sqlite3.Connection, migrations: Sequence[str]) -> int:
     """
     current = schema_version(conn)
     if current > len(migrations):
-        raise RuntimeError(
+        raise SchemaTooNewError(
             f"this file has schema version {current}, newer than this reader knows "
             f"({len(migrations)}); upgrade reader"
         )
     for version in range(current, len(migrations)):
         with transaction(conn):
+            # Another process may have applied this step while we waited for the write lock.
+            if schema_version(conn) > version:
+                continue
             for statement in _statements(migrations[version]):
                 conn.execute(statement)
             conn.execute("DELETE FROM schema_version")
