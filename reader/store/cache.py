@@ -1,0 +1,705 @@
+"""The parsed-article cache: `library.sqlite3` in the data dir, beside `state.sqlite3`.
+
+What it holds is derived from the user's files and can always be rebuilt, so unlike the state
+store it has no migrations: a file with another schema version, or one SQLite cannot read, is
+deleted and created afresh (`ArticleCache.open` reports that in `rebuilt`).
+
+Per file: path (absolute), size, mtime and the SHA-256 of its bytes, so a relaunch re-parses only
+files that changed, and a touched-but-identical file only gets its mtime updated. Per article:
+the `Article.to_dict()` JSON (zlib-compressed) plus summary columns for listing 100,000 rows in one
+indexed query, FTS5 text columns (title, body, tweets, captions, quotes; bm25-ranked, title weighted
+highest) and the tweets / quotes tables behind the library-wide views.
+
+Threads: one `ArticleCache` (one connection) per thread. The indexer's worker opens its own;
+WAL lets the UI read while it writes.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal, NamedTuple
+
+from reader.model import Article, ArticleSummary, Tweet, parse_iso_date
+from reader.query import Query, fold, make_snippet, match_spans, parse_query
+from reader.store.sqlite import connect, transaction
+
+CACHE_FILE = "library.sqlite3"
+# Bump when the schema or what is stored changes: older files are simply rebuilt.
+CACHE_VERSION = 1
+
+Order = Literal["date", "title", "source"]
+
+# bm25 column weights: title, body, tweets, captions, quotes.
+_WEIGHTS = (10.0, 1.0, 3.0, 2.0, 2.0)
+_COLUMNS = ("title", "body", "tweets", "captions", "quotes")
+
+_SCHEMA = """
+CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE files (
+    path TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mtime_ns INTEGER NOT NULL,
+    hash TEXT NOT NULL,
+    format TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE articles (
+    rowid INTEGER PRIMARY KEY,
+    path TEXT NOT NULL REFERENCES files(path) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    id TEXT NOT NULL,
+    source TEXT NOT NULL,
+    title TEXT NOT NULL,
+    title_key TEXT NOT NULL,
+    date TEXT,
+    date_key INTEGER NOT NULL,
+    tweets INTEGER NOT NULL,
+    captions INTEGER NOT NULL,
+    quotes INTEGER NOT NULL,
+    words INTEGER NOT NULL,
+    data BLOB NOT NULL
+);
+CREATE INDEX articles_path ON articles(path, position);
+CREATE INDEX articles_id ON articles(id);
+CREATE INDEX articles_by_date ON articles(date_key, title_key, source);
+CREATE INDEX articles_by_title ON articles(title_key, source);
+CREATE TABLE tweets (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    block INTEGER NOT NULL,
+    handle_key TEXT NOT NULL,
+    handle TEXT NOT NULL,
+    author TEXT NOT NULL,
+    date TEXT,
+    text TEXT NOT NULL,
+    tweet_key TEXT NOT NULL
+);
+CREATE INDEX tweets_handle ON tweets(handle_key, date);
+CREATE INDEX tweets_key ON tweets(tweet_key);
+CREATE INDEX tweets_article ON tweets(article);
+CREATE TABLE quotes (
+    article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
+    position INTEGER NOT NULL,
+    block INTEGER NOT NULL,
+    speaker TEXT NOT NULL,
+    speaker_key TEXT NOT NULL,
+    text TEXT NOT NULL
+);
+CREATE INDEX quotes_speaker ON quotes(speaker_key);
+CREATE INDEX quotes_article ON quotes(article);
+"""
+
+# FTS5 stores its own copy of the text (needed for snippet()); the fallback is a plain table with
+# the same columns plus a folded copy for LIKE, used where SQLite was built without FTS5.
+_FTS_TABLE = (
+    "CREATE VIRTUAL TABLE search_text USING fts5("
+    "title, body, tweets, captions, quotes, "
+    "tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3')"
+)
+_LIKE_TABLE = (
+    "CREATE TABLE search_text (rowid INTEGER PRIMARY KEY, "
+    "title TEXT, body TEXT, tweets TEXT, captions TEXT, quotes TEXT, "
+    "f_title TEXT, f_body TEXT, f_tweets TEXT, f_captions TEXT, f_quotes TEXT)"
+)
+
+
+class CachedFile(NamedTuple):
+    """What the cache knows of a file: enough to tell whether it changed."""
+
+    size: int
+    mtime_ns: int
+    hash: str
+
+
+class SearchHit(NamedTuple):
+    """One search result. `score` is higher for better matches; `snippet` is plain one-line text
+    (highlight it with `reader.query.match_spans(snippet, query)`)."""
+
+    article_id: str
+    score: float
+    snippet: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryTweet:
+    """A tweet in the library with the article it sits in (`block` indexes its blocks)."""
+
+    article_id: str
+    article_title: str
+    source: str
+    block: int
+    text: str
+    author: str
+    handle: str
+    date: _dt.date | None
+    key: str
+
+
+@dataclass(frozen=True, slots=True)
+class Account:
+    """A tweeting account and how much of it the library holds."""
+
+    handle: str
+    author: str
+    tweets: int
+    articles: int
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryQuote:
+    """A quote somewhere in the library (`position` indexes `Article.quotes`)."""
+
+    article_id: str
+    article_title: str
+    source: str
+    position: int
+    block: int
+    text: str
+    speaker: str
+
+
+@dataclass(frozen=True, slots=True)
+class SharedTweet:
+    """A tweet (same account, date and text) embedded in more than one article."""
+
+    key: str
+    handle: str
+    author: str
+    date: _dt.date | None
+    text: str
+    article_ids: tuple[str, ...]
+
+
+def fts5_available() -> bool:
+    """Whether this SQLite build has FTS5."""
+    conn = sqlite3.connect(":memory:")
+    try:
+        conn.execute("CREATE VIRTUAL TABLE t USING fts5(x)")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        conn.close()
+
+
+_URL = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
+_SPACE = re.compile(r"\s+")
+_WORDS = re.compile(r"[^\W_]+")
+
+
+def tweet_key(handle: str, date: _dt.date | None, text: str) -> str:
+    """Identity of a tweet across articles: account, date and its words (links left out, since
+    the same embed can be scraped with or without its t.co links)."""
+    words = _SPACE.sub(" ", _URL.sub(" ", text)).strip().casefold()
+    raw = f"{handle.casefold()}\x1f{date.isoformat() if date else ''}\x1f{words}"
+    return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
+
+
+def speaker_key(speaker: str) -> str:
+    """Speakers match case- and space-insensitively ("The Mayor" == "the  mayor")."""
+    return _SPACE.sub(" ", speaker).strip().casefold()
+
+
+def _date_key(date: _dt.date | None) -> int:
+    # Newest first, undated last: one integer column an index can serve (see list_order_key).
+    return -date.toordinal() if date else 1
+
+
+class ArticleCache:
+    """The parsed-article cache. Open with `ArticleCache.open(data_dir)` or `ArticleCache(path)`.
+
+    `fts=None` uses FTS5 when SQLite has it; `fts=False` forces the LIKE fallback (tests). A
+    file built in the other mode is rebuilt.
+    """
+
+    def __init__(self, path: Path | str, *, fts: bool | None = None) -> None:
+        self.path = Path(path)
+        self.fts = fts5_available() if fts is None else fts
+        self.rebuilt = False
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self.conn = self._open()
+        except sqlite3.DatabaseError:
+            # Unreadable, corrupt or foreign: it is only a cache, start again.
+            self._delete_files()
+            self.rebuilt = True
+            self.conn = self._open()
+
+    @classmethod
+    def open(cls, data_dir: Path | str, *, fts: bool | None = None) -> ArticleCache:
+        """The cache file in the user's data dir (the directory is created if needed)."""
+        return cls(Path(data_dir) / CACHE_FILE, fts=fts)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = connect(self.path)
+        try:
+            mode = "fts5" if self.fts else "like"
+            with transaction(conn):
+                version = conn.execute("PRAGMA user_version").fetchone()[0]
+                found = None
+                if version == CACHE_VERSION:
+                    row = conn.execute("SELECT value FROM meta WHERE key = 'search'").fetchone()
+                    found = row[0] if row else None
+                if version != CACHE_VERSION or found != mode:
+                    if version != 0:
+                        self.rebuilt = True
+                    self._drop_all(conn)
+                    for statement in _SCHEMA.split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                    conn.execute(_FTS_TABLE if self.fts else _LIKE_TABLE)
+                    conn.execute("INSERT INTO meta VALUES ('search', ?)", (mode,))
+                    conn.execute(f"PRAGMA user_version = {CACHE_VERSION}")
+            return conn
+        except BaseException:
+            conn.close()
+            raise
+
+    @staticmethod
+    def _drop_all(conn: sqlite3.Connection) -> None:
+        rows = conn.execute(
+            "SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
+            "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'search_text_%'"
+        ).fetchall()
+        # Children before parents, so no drop has to cascade through the rows of another.
+        for kind, name in reversed(rows):
+            conn.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
+
+    def _delete_files(self) -> None:
+        for suffix in ("", "-wal", "-shm", "-journal"):
+            try:
+                os.unlink(f"{self.path}{suffix}")
+            except FileNotFoundError:
+                pass
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> ArticleCache:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- files ------------------------------------------------------------------------------
+
+    def files(self) -> dict[str, CachedFile]:
+        """Every cached file (one query: the indexer compares a whole walk against it)."""
+        return {
+            path: CachedFile(size, mtime, digest)
+            for path, size, mtime, digest in self.conn.execute(
+                "SELECT path, size, mtime_ns, hash FROM files"
+            )
+        }
+
+    def lookup(self, path: str) -> CachedFile | None:
+        row = self.conn.execute(
+            "SELECT size, mtime_ns, hash FROM files WHERE path = ?", (path,)
+        ).fetchone()
+        return CachedFile(*row) if row else None
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many writes into one transaction (far faster than one per file)."""
+        with transaction(self.conn):
+            yield
+
+    def _write(self) -> AbstractContextManager[object]:
+        # Inside `batch()` a write joins the open transaction; alone it is its own.
+        return nullcontext() if self.conn.in_transaction else transaction(self.conn)
+
+    def store(
+        self, path: str, meta: CachedFile, articles: Sequence[Article], *, format: str = ""
+    ) -> None:
+        """Replace everything cached for `path` with `articles` (possibly none)."""
+        with self._write():
+            self._forget(path)
+            self.conn.execute(
+                "INSERT INTO files (path, size, mtime_ns, hash, format) VALUES (?, ?, ?, ?, ?)",
+                (path, meta.size, meta.mtime_ns, meta.hash, format),
+            )
+            for position, article in enumerate(articles):
+                self._insert_article(path, position, article)
+
+    def touch(self, path: str, meta: CachedFile) -> None:
+        """Same content, new size/mtime (a `touch`, a copy over itself): no re-parse needed."""
+        with self._write():
+            self.conn.execute(
+                "UPDATE files SET size = ?, mtime_ns = ?, hash = ? WHERE path = ?",
+                (meta.size, meta.mtime_ns, meta.hash, path),
+            )
+
+    def forget(self, paths: Iterable[str]) -> int:
+        """Drop files (and their articles) from the cache. The user's state is not touched."""
+        n = 0
+        with self._write():
+            for path in paths:
+                n += self._forget(path)
+        return n
+
+    def _forget(self, path: str) -> int:
+        self.conn.execute(
+            "DELETE FROM search_text WHERE rowid IN (SELECT rowid FROM articles WHERE path = ?)",
+            (path,),
+        )
+        # Cascades to articles, tweets and quotes.
+        return self.conn.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount
+
+    def _insert_article(self, path: str, position: int, article: Article) -> None:
+        summary = article.summary()
+        data = zlib.compress(
+            json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(),
+            1,
+        )
+        cur = self.conn.execute(
+            "INSERT INTO articles (path, position, id, source, title, title_key, date, date_key,"
+            " tweets, captions, quotes, words, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (
+                path,
+                position,
+                article.id,
+                article.source,
+                article.title,
+                article.title.casefold(),
+                article.date.isoformat() if article.date else None,
+                _date_key(article.date),
+                summary.tweets,
+                summary.captions,
+                summary.quotes,
+                summary.words,
+                data,
+            ),
+        )
+        rowid = cur.lastrowid
+        body: list[str] = []
+        tweets: list[str] = []
+        captions: list[str] = []
+        for index, block in enumerate(article.blocks):
+            if isinstance(block, Tweet):
+                tweets.append(f"{block.text}\n{block.author} @{block.handle}")
+                self.conn.execute(
+                    "INSERT INTO tweets (article, block, handle_key, handle, author, date, text,"
+                    " tweet_key) VALUES (?,?,?,?,?,?,?,?)",
+                    (
+                        rowid,
+                        index,
+                        block.handle.casefold(),
+                        block.handle,
+                        block.author,
+                        block.date.isoformat() if block.date else None,
+                        block.text,
+                        tweet_key(block.handle, block.date, block.text),
+                    ),
+                )
+            elif block.kind == "photo_caption":
+                captions.append(f"{block.text}\n{block.credit}")  # type: ignore[union-attr]
+            else:
+                body.append(block.text)
+        quotes = []
+        for position_q, quote in enumerate(article.quotes):
+            quotes.append(f"{quote.text}\n{quote.speaker or ''}")
+            if quote.speaker:
+                self.conn.execute(
+                    "INSERT INTO quotes (article, position, block, speaker, speaker_key, text)"
+                    " VALUES (?,?,?,?,?,?)",
+                    (
+                        rowid,
+                        position_q,
+                        quote.block,
+                        quote.speaker,
+                        speaker_key(quote.speaker),
+                        quote.text,
+                    ),
+                )
+        columns = [
+            article.title,
+            "\n".join(body),
+            "\n".join(tweets),
+            "\n".join(captions),
+            "\n".join(quotes),
+        ]
+        if self.fts:
+            self.conn.execute(
+                "INSERT INTO search_text (rowid, title, body, tweets, captions, quotes)"
+                " VALUES (?,?,?,?,?,?)",
+                (rowid, *columns),
+            )
+        else:
+            self.conn.execute(
+                "INSERT INTO search_text VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (rowid, *columns, *(_word_line(c) for c in columns)),
+            )
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def count(self) -> int:
+        """Number of cached articles."""
+        return int(self.conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def summaries(
+        self, order: Order = "date", *, under: Sequence[str] | None = None
+    ) -> list[ArticleSummary]:
+        """Every cached article as a list row, in one indexed query.
+
+        `order`: "date" (the app's default: newest first, undated last, then title and source;
+        the same as `reader.model.list_order_key`), "title" or "source". `under` limits the rows
+        to files at or below these absolute paths (None: everything cached).
+        """
+        order_by = {
+            "date": "date_key, title_key, source",
+            "title": "title_key, source",
+            "source": "path, position",
+        }[order]
+        where, params = _scope(under)
+        rows = self.conn.execute(
+            "SELECT id, source, title, date, tweets, captions, quotes, words FROM articles"
+            f" {where} ORDER BY {order_by}",
+            params,
+        )
+        dates: dict[str, _dt.date | None] = {}
+        out = []
+        for aid, source, title, date, tw, ca, qu, wo in rows:
+            # Many articles share a date: parse each distinct string once.
+            if date not in dates:
+                dates[date] = parse_iso_date(date)
+            out.append(ArticleSummary(aid, source, title, dates[date], tw, ca, qu, wo))
+        return out
+
+    def article(self, article_id: str) -> Article | None:
+        """The article with this id (the latest cached copy if several files hold it)."""
+        row = self.conn.execute(
+            "SELECT data FROM articles WHERE id = ? ORDER BY rowid DESC LIMIT 1", (article_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        return Article.from_dict(json.loads(zlib.decompress(row[0])))
+
+    def sources(self, article_id: str) -> list[str]:
+        """Every path holding an article with this id (copies of one file share an id)."""
+        return [
+            r[0]
+            for r in self.conn.execute(
+                "SELECT DISTINCT path FROM articles WHERE id = ? ORDER BY path", (article_id,)
+            )
+        ]
+
+    def search(
+        self, query: str | Query, *, limit: int = 200, under: Sequence[str] | None = None
+    ) -> list[SearchHit]:
+        """Articles matching every word of `query`, best first (bm25, titles weighted highest).
+
+        Any text is a safe query: it is split into words and each is quoted, so FTS5 syntax
+        (`"`, `*`, `(`, `NEAR`, `-`, `:`) is searched for as words or ignored, never parsed. The
+        last word matches as a prefix while the user is typing. An empty query matches nothing.
+        """
+        q = parse_query(query) if isinstance(query, str) else query
+        if q.empty or limit <= 0:
+            return []
+        if self.fts:
+            hits = self._search_fts(q, limit, under)
+        else:
+            hits = self._search_like(q, limit, under)
+        # Copies of one article (same id in two files) show once, at their best rank.
+        seen: set[str] = set()
+        out = []
+        for hit in hits:
+            if hit.article_id not in seen:
+                seen.add(hit.article_id)
+                out.append(hit)
+        return out
+
+    def _search_fts(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
+        expression = fts_expression(q)
+        where, params = _scope(under, alias="a")
+        where = f"AND {where[6:]}" if where else ""
+        weights = ", ".join(str(w) for w in _WEIGHTS)
+        rows = self.conn.execute(
+            f"SELECT a.id, bm25(search_text, {weights}) AS r,"
+            " snippet(search_text, -1, '', '', '…', 16)"
+            " FROM search_text JOIN articles a ON a.rowid = search_text.rowid"
+            f" WHERE search_text MATCH ? {where} ORDER BY r LIMIT ?",
+            (expression, *params, limit * 2),
+        ).fetchall()
+        return [SearchHit(aid, round(-rank, 4), " ".join(snip.split())) for aid, rank, snip in rows]
+
+    def _search_like(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
+        conditions = []
+        score_terms = []
+        params: list[object] = []
+        score_params: list[object] = []
+        for i, group in enumerate(q.groups):
+            # Columns hold " word word ... " so whole words (and word prefixes) match, as in FTS.
+            last = q.prefix and i == len(q.groups) - 1
+            needle = " " + " ".join(group) + ("" if last else " ")
+            pattern = "%" + _like_escape(needle) + "%"
+            conditions.append(
+                "(" + " OR ".join(f"s.f_{c} LIKE ? ESCAPE '\\'" for c in _COLUMNS) + ")"
+            )
+            params.extend([pattern] * len(_COLUMNS))
+            for column, weight in zip(_COLUMNS, _WEIGHTS, strict=True):
+                score_terms.append(f"(instr(s.f_{column}, ?) > 0) * {weight}")
+                score_params.append(needle)
+        where, scope_params = _scope(under, alias="a")
+        scope = f"AND {where[6:]}" if where else ""
+        rows = self.conn.execute(
+            f"SELECT a.id, {' + '.join(score_terms)} AS score,"
+            " s.title, s.body, s.tweets, s.captions, s.quotes"
+            " FROM search_text s JOIN articles a ON a.rowid = s.rowid"
+            f" WHERE {' AND '.join(conditions)} {scope}"
+            " ORDER BY score DESC, a.date_key, a.title_key LIMIT ?",
+            (*score_params, *params, *scope_params, limit * 2),
+        ).fetchall()
+        hits = []
+        for aid, score, *texts in rows:
+            # Snippet from the first column that matches, as FTS5's snippet() would choose.
+            best = next(
+                (t for t in texts[1:] + texts[:1] if t and _matches(t, q)), texts[1] or texts[0]
+            )
+            hits.append(SearchHit(aid, float(score), make_snippet(best or "", q, width=100)))
+        return hits
+
+    # -- library-wide views -------------------------------------------------------------------
+
+    def accounts(self) -> list[Account]:
+        """Every account with tweets in the library, most tweets first."""
+        rows = self.conn.execute(
+            "SELECT max(t.handle), max(t.author), count(*), count(DISTINCT a.id)"
+            " FROM tweets t JOIN articles a ON a.rowid = t.article"
+            " GROUP BY t.handle_key ORDER BY count(*) DESC, t.handle_key"
+        )
+        return [Account(h, au, n, na) for h, au, n, na in rows]
+
+    def tweets_by(self, handle: str) -> list[LibraryTweet]:
+        """Every tweet of one account (case-insensitive handle, with or without @), oldest first."""
+        return self._tweets("WHERE t.handle_key = ?", (handle.lstrip("@").casefold(),))
+
+    def tweets_by_account(self) -> dict[str, list[LibraryTweet]]:
+        """Every tweet in the library grouped by account (handle as first seen), in one query."""
+        groups: dict[str, list[LibraryTweet]] = {}
+        keys: dict[str, str] = {}
+        for tweet in self._tweets("", (), order="t.handle_key, t.date, a.title_key"):
+            handle = keys.setdefault(tweet.handle.casefold(), tweet.handle)
+            groups.setdefault(handle, []).append(tweet)
+        return groups
+
+    def tweets_in(self, article_id: str) -> list[LibraryTweet]:
+        """The tweets of one article."""
+        return self._tweets("WHERE a.id = ?", (article_id,), order="t.block")
+
+    def shared_tweets(self) -> list[SharedTweet]:
+        """Tweets embedded in two or more different articles, most shared first."""
+        rows = self.conn.execute(
+            "SELECT t.tweet_key, max(t.handle), max(t.author), max(t.date), max(t.text),"
+            " group_concat(DISTINCT a.id) FROM tweets t JOIN articles a ON a.rowid = t.article"
+            " GROUP BY t.tweet_key HAVING count(DISTINCT a.id) > 1"
+            " ORDER BY count(DISTINCT a.id) DESC, max(t.date)"
+        )
+        return [
+            SharedTweet(key, h, au, parse_iso_date(d), text, tuple(sorted(ids.split(","))))
+            for key, h, au, d, text, ids in rows
+        ]
+
+    def articles_sharing(self, key: str) -> list[ArticleSummary]:
+        """The articles that embed the tweet with this `tweet_key` (see `LibraryTweet.key`)."""
+        rows = self.conn.execute(
+            "SELECT DISTINCT a.id, a.source, a.title, a.date, a.tweets, a.captions, a.quotes,"
+            " a.words, a.date_key, a.title_key FROM tweets t"
+            " JOIN articles a ON a.rowid = t.article WHERE t.tweet_key = ?"
+            " ORDER BY a.date_key, a.title_key",
+            (key,),
+        )
+        seen: set[str] = set()
+        out = []
+        for aid, source, title, date, tw, ca, qu, wo, _dk, _tk in rows:
+            if aid not in seen:
+                seen.add(aid)
+                out.append(ArticleSummary(aid, source, title, parse_iso_date(date), tw, ca, qu, wo))
+        return out
+
+    def speakers(self) -> list[tuple[str, int]]:
+        """Every named speaker with their number of quotes, most quoted first."""
+        rows = self.conn.execute(
+            "SELECT max(speaker), count(*) FROM quotes GROUP BY speaker_key"
+            " ORDER BY count(*) DESC, speaker_key"
+        )
+        return [(s, n) for s, n in rows]
+
+    def quotes_by(self, speaker: str) -> list[LibraryQuote]:
+        """Every quote by one speaker (case- and space-insensitive), newest article first."""
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, a.source, q.position, q.block, q.text, q.speaker"
+            " FROM quotes q JOIN articles a ON a.rowid = q.article WHERE q.speaker_key = ?"
+            " ORDER BY a.date_key, a.title_key, q.position",
+            (speaker_key(speaker),),
+        )
+        return [LibraryQuote(*row) for row in rows]
+
+    def _tweets(
+        self, where: str, params: tuple[object, ...], *, order: str = "t.date, a.title_key"
+    ) -> list[LibraryTweet]:
+        rows = self.conn.execute(
+            "SELECT a.id, a.title, a.source, t.block, t.text, t.author, t.handle, t.date,"
+            f" t.tweet_key FROM tweets t JOIN articles a ON a.rowid = t.article {where}"
+            f" ORDER BY {order}",
+            params,
+        )
+        return [
+            LibraryTweet(aid, title, src, block, text, author, handle, parse_iso_date(d), key)
+            for aid, title, src, block, text, author, handle, d, key in rows
+        ]
+
+
+def fts_expression(q: Query) -> str:
+    """The FTS5 MATCH expression for a parsed query: every word double-quoted (so no character
+    of it is FTS syntax), phrases kept together, the last word a prefix (`"wor"*`)."""
+    parts = []
+    for i, group in enumerate(q.groups):
+        # One string per group: FTS5 tokenizes it into a phrase. Words never hold a quote
+        # (see reader.query), but double any that did so the string cannot end early.
+        quoted = '"' + " ".join(group).replace('"', '""') + '"'
+        if q.prefix and i == len(q.groups) - 1:
+            quoted += "*"
+        parts.append(quoted)
+    return " AND ".join(parts)
+
+
+def _word_line(text: str) -> str:
+    """The fallback's searchable form of a text: its folded words between single spaces."""
+    return " " + " ".join(fold(w) for w in _WORDS.findall(text)) + " "
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _matches(text: str, q: Query) -> bool:
+    return bool(match_spans(text, q))
+
+
+def _scope(under: Sequence[str] | None, alias: str = "") -> tuple[str, list[object]]:
+    """A WHERE clause keeping files at or below `under` (absolute paths).
+
+    A directory prefix becomes a range on the indexed path column: every path below `d` sorts
+    between `d + "/"` and `d + "0"` ("0" is the character after "/").
+    """
+    if under is None:
+        return "", []
+    column = f"{alias}.path" if alias else "path"
+    if not under:
+        return "WHERE 0", []
+    clauses = []
+    params: list[object] = []
+    for root in under:
+        root = root.rstrip("/") or "/"
+        prefix = root if root.endswith("/") else root + "/"
+        clauses.append(f"({column} = ? OR ({column} >= ? AND {column} < ?))")
+        params.extend([root, prefix, prefix[:-1] + "0"])
+    return "WHERE " + " OR ".join(clauses), params
