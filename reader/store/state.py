@@ -348,6 +348,14 @@ class StateStore:
         ids = list(dict.fromkeys(article_ids))
         with self._writing("mark all read") as conn:
             before = conn.total_changes
+            if not read:
+                # Unread is the default: clear existing marks, create no rows.
+                conn.executemany(
+                    "UPDATE articles SET read = 0, read_at = NULL, updated = ? "
+                    "WHERE id = ? AND read = 1",
+                    [(now, i) for i in ids],
+                )
+                return conn.total_changes - before
             conn.executemany(
                 "INSERT INTO articles (id, read, read_at, updated) VALUES (?, ?, ?, ?) "
                 "ON CONFLICT (id) DO UPDATE SET read = excluded.read, read_at = excluded.read_at, "
