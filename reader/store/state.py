@@ -610,19 +610,30 @@ class StateStore:
     def set_setting(self, key: str, value: str) -> None:
         """Remember a small value."""
         with self._writing(f"the {key} setting") as conn:
-            conn.execute(
-                "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) ON CONFLICT (key) "
-                "DO UPDATE SET value = excluded.value, updated = excluded.updated",
-                (key, value, now_iso()),
-            )
+            self._set_setting(conn, key, value)
+
+    @staticmethod
+    def _set_setting(conn: sqlite3.Connection, key: str, value: str) -> None:
+        conn.execute(
+            "INSERT INTO settings (key, value, updated) VALUES (?, ?, ?) ON CONFLICT (key) "
+            "DO UPDATE SET value = excluded.value, updated = excluded.updated",
+            (key, value, now_iso()),
+        )
 
     def remembered_theme(self) -> str | None:
         """The theme last chosen in the app, or None (see `reader.config.effective_theme`)."""
         return self.get_setting("theme")
 
-    def remember_theme(self, theme: str) -> None:
-        """Remember the theme the user just chose in the app."""
-        self.set_setting("theme", theme)
+    def remembered_theme_config(self) -> str | None:
+        """config.toml's `theme` at the moment the app theme was chosen (None if unset)."""
+        return self.get_setting("theme.config") or None
+
+    def remember_theme(self, theme: str, config_theme: str | None = None) -> None:
+        """Remember the theme the user just chose in the app, with config.toml's `theme`
+        at that moment (so a later edit of the file can be told apart)."""
+        with self._writing("the theme") as conn:
+            self._set_setting(conn, "theme", theme)
+            self._set_setting(conn, "theme.config", config_theme or "")
 
 
 # --- rows ------------------------------------------------------------------------------------
