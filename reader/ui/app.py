@@ -1,0 +1,527 @@
+"""The reading app: `ReaderApp`, its factory `build_app`, and `run_app` for the CLI.
+
+Importing this module reads no files and opens nothing; files load in a thread worker after
+the first frame, and reach the UI only through the `ReaderApp.Loaded` message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+
+from textual import on, work
+from textual.app import App, ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Footer, Header, Input
+from textual.worker import get_current_worker
+
+from reader.model import Article, ArticleSummary
+from reader.paths import samples_dir, styles_dir
+from reader.sanitize import strip_controls
+from reader.ui.article_list import ArticleList
+from reader.ui.commands import ReaderCommands
+from reader.ui.outline import Outline
+from reader.ui.reading_pane import ReadingPane
+from reader.ui.rows import SummaryRows
+from reader.ui.screens import HelpScreen, Problem, ProblemsScreen, help_content
+
+NARROW_WIDTH = 90
+"""Below this many columns the list and the reading pane take turns (Enter / Escape)."""
+
+Loader = Callable[[list[str]], Iterable[object]]
+"""Yields an `Article` or a load error (anything with a path and a reason) per input."""
+
+
+def load_articles(paths: list[str]) -> Iterator[object]:
+    """The one place the app asks the core for articles: the bundled samples when no path.
+
+    Runs in a worker thread. Yields `Article`s and load errors as the library produces them.
+    """
+    from reader.library import iter_articles  # files, folders and globs; never raises per file
+
+    yield from iter_articles(paths or [str(samples_dir())])
+
+
+def as_problem(item: object) -> Problem:
+    """A load error from the core, whatever its exact class, as a `Problem` for the UI."""
+    from reader.formats import display_path  # file names are data: no control characters
+
+    path = getattr(item, "path", None) or "?"
+    reason = getattr(item, "reason", None) or str(item)
+    return Problem(display_path(str(path)), strip_controls(str(reason)))
+
+
+@dataclass
+class SessionFlags:
+    """Read and bookmark state held in memory for this session.
+
+    The hook for the state store (issue 4): replace it with an object offering the same
+    methods backed by SQLite, and the list, header and keys `m` / `b` follow.
+    """
+
+    read: set[str] = field(default_factory=set)
+    bookmarked: set[str] = field(default_factory=set)
+
+    def is_read(self, article_id: str) -> bool:
+        return article_id in self.read
+
+    def is_bookmarked(self, article_id: str) -> bool:
+        return article_id in self.bookmarked
+
+    def mark_read(self, article_id: str) -> None:
+        self.read.add(article_id)
+
+    def toggle_read(self, article_id: str) -> bool:
+        """Flip read state; returns the new state."""
+        if article_id in self.read:
+            self.read.discard(article_id)
+            return False
+        self.read.add(article_id)
+        return True
+
+    def toggle_bookmark(self, article_id: str) -> bool:
+        """Flip the bookmark; returns the new state."""
+        if article_id in self.bookmarked:
+            self.bookmarked.discard(article_id)
+            return False
+        self.bookmarked.add(article_id)
+        return True
+
+
+class ReaderApp(App[int]):
+    """Article list on the left, reading pane on the right, outline on demand."""
+
+    CSS_PATH = str(styles_dir() / "reader.tcss")
+    TITLE = "reader"
+    COMMANDS = App.COMMANDS | {ReaderCommands}
+
+    BINDINGS: list[BindingType] = [
+        Binding("n", "next_article", "Next"),
+        Binding("p", "previous_article", "Prev"),
+        Binding("right_square_bracket", "next_unit", "Next unit"),
+        Binding("left_square_bracket", "previous_unit", "Prev unit", show=False),
+        Binding("t", "toggle_outline", "Outline"),
+        Binding("slash", "filter", "Filter"),
+        Binding("o", "open_link", "Open link", show=False),
+        Binding("question_mark", "help", "Help"),
+        Binding("q", "quit", "Quit"),
+        Binding("tab", "focus_next", "Next pane", show=False),
+        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
+        Binding("escape", "back", "Back", show=False),
+        Binding("exclamation_mark", "problems", "Problems", show=False),
+        # Reserved for the state store (issue 4); the actions below are the hooks.
+        Binding("s", "save_quote", "Save quote", show=False),
+        Binding("b", "toggle_bookmark", "Bookmark", show=False),
+        Binding("m", "toggle_read", "Read/unread", show=False),
+        Binding("B", "show_bookmarks", "Bookmarks", show=False),
+    ]
+
+    @dataclass
+    class Loaded(Message):
+        """A batch from the loading worker; `done` on the last one."""
+
+        articles: list[Article]
+        problems: list[Problem]
+        done: bool
+
+    def __init__(
+        self,
+        paths: list[str] | None = None,
+        *,
+        loader: Loader | None = None,
+        data_dir: str | None = None,
+        config: str | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = list(paths or [])
+        self.data_dir = data_dir
+        self.config_path = config
+        self._loader: Loader = loader or load_articles
+        self.flags = SessionFlags()
+        self.rows = SummaryRows()
+        self.problems: list[Problem] = []
+        self.library_loading = True
+        # Articles parsed in this session, by id: the reading pane's source (see `article`).
+        self._articles: dict[str, Article] = {}
+
+    # ----------------------------------------------------------------- layout
+    def compose(self) -> ComposeResult:
+        yield Header(icon="≡")
+        with Horizontal(id="main"):
+            with Vertical(id="list-column"):
+                yield Input(placeholder="Filter titles…", id="filter")
+                yield ArticleList(self.flags, id="article-list")
+            with Horizontal(id="reading-column"):
+                yield ReadingPane(id="reading-pane")
+                yield Outline(id="outline")
+        yield Footer()
+
+    @property
+    def article_list(self) -> ArticleList:
+        return self.query_one("#article-list", ArticleList)
+
+    @property
+    def pane(self) -> ReadingPane:
+        return self.query_one("#reading-pane", ReadingPane)
+
+    @property
+    def outline(self) -> Outline:
+        return self.query_one("#outline", Outline)
+
+    @property
+    def filter_input(self) -> Input:
+        return self.query_one("#filter", Input)
+
+    @property
+    def narrow(self) -> bool:
+        """True when the panes take turns instead of sitting side by side."""
+        return self.screen.has_class("-narrow")
+
+    def on_mount(self) -> None:
+        self._apply_width(self.size.width)
+        self.article_list.focus()
+        self._update_summary()
+        self.load_library()
+
+    def on_resize(self, event: object) -> None:
+        self._apply_width(self.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        screen = self.screen
+        if screen is self.screen_stack[0]:
+            screen.set_class(width < NARROW_WIDTH, "-narrow")
+
+    def _show_reading(self, reading: bool) -> None:
+        """In narrow mode, switch between the list and the reading pane."""
+        self.screen_stack[0].set_class(reading, "-reading")
+
+    # ----------------------------------------------------------------- loading
+    @work(thread=True, exit_on_error=False, group="library", exclusive=True)
+    def load_library(self) -> None:
+        """Load every path in a thread, posting batches so the list fills in as it goes."""
+        worker = get_current_worker()
+        articles: list[Article] = []
+        problems: list[Problem] = []
+        last = time.monotonic()
+        try:
+            for item in self._loader(self.paths):
+                if worker.is_cancelled:
+                    return
+                if isinstance(item, Article):
+                    articles.append(item)
+                else:
+                    problems.append(as_problem(item))
+                if time.monotonic() - last > 0.05:
+                    self.post_message(self.Loaded(articles, problems, done=False))
+                    articles, problems, last = [], [], time.monotonic()
+        except Exception as error:  # a loader bug must not take the app down
+            problems.append(
+                Problem(", ".join(self.paths) or "samples", f"loading stopped: {error}")
+            )
+        self.post_message(self.Loaded(articles, problems, done=True))
+
+    def on_reader_app_loaded(self, message: Loaded) -> None:
+        for article in message.articles:
+            self._articles[article.id] = article
+        if message.articles:
+            self.rows = self.rows.with_added(a.summary() for a in message.articles)
+            self.article_list.set_rows(self.rows.filtered(self.filter_input.value))
+        self.problems.extend(message.problems)
+        if message.done:
+            self.library_loading = False
+            if not self.rows.total:
+                self.article_list.empty_message = "No articles found."
+                self.article_list.refresh()
+            if self.problems:
+                count = len(self.problems)
+                self.notify(
+                    f"{count} file{'s' if count != 1 else ''} could not be loaded. "
+                    "Press ! to see which and why.",
+                    title="Problems",
+                    severity="warning",
+                    markup=False,
+                )
+        self._update_summary()
+
+    def article(self, summary: ArticleSummary) -> Article | None:
+        """The full article for a list row: the one loader call the reading pane uses.
+
+        Articles loaded in this session come from memory; a store-backed cache plugs in here.
+        """
+        return self._articles.get(summary.id)
+
+    def unread_count(self) -> int:
+        return sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
+
+    def _update_summary(self) -> None:
+        total = self.rows.total
+        parts = [f"{total} article{'s' if total != 1 else ''}", f"{self.unread_count()} unread"]
+        if self.library_loading:
+            parts.append("loading…")
+        if self.problems:
+            parts.append(f"{len(self.problems)} not loaded")
+        self.sub_title = " · ".join(parts)
+
+    # ----------------------------------------------------------------- list and pane
+    @on(ArticleList.Highlighted)
+    def _preview(self, event: ArticleList.Highlighted) -> None:
+        event.stop()
+        article = self.article(event.summary) if event.summary else None
+        self._show_article(article)
+
+    @on(ArticleList.Selected)
+    def _selected(self, event: ArticleList.Selected) -> None:
+        event.stop()
+        self.open_article(event.summary, focus=True)
+
+    def _show_article(self, article: Article | None) -> None:
+        pane = self.pane
+        if article is not pane.article:
+            pane.show(article)
+            self.outline.show_article(article, pane.units)
+
+    def open_article(self, summary: ArticleSummary | None, *, focus: bool) -> None:
+        """Show `summary`'s article in the pane, mark it read, and focus the pane if asked."""
+        if summary is None:
+            return
+        article = self.article(summary)
+        self._show_article(article)
+        if article is not None:
+            self.article_opened(article)
+        if focus or self.narrow:
+            self._show_reading(True)
+            self.pane.focus()
+
+    def article_opened(self, article: Article) -> None:
+        """Hook: an article was opened. Marks it read (issue 4 makes the policy configurable)."""
+        if not self.flags.is_read(article.id):
+            self.flags.mark_read(article.id)
+            self.article_list.refresh_flags()
+            self._update_summary()
+
+    @on(ReadingPane.Back)
+    def _pane_back(self, event: ReadingPane.Back) -> None:
+        event.stop()
+        self.action_back()
+
+    @on(ReadingPane.UnitSelected)
+    def _unit_selected(self, event: ReadingPane.UnitSelected) -> None:
+        event.stop()
+        self.outline.follow(self.pane.selected)
+
+    @on(Outline.Jump)
+    def _outline_jump(self, event: Outline.Jump) -> None:
+        event.stop()
+        self.pane.select_unit(event.unit_index)
+        if event.focus_pane:
+            self.pane.focus()
+
+    @on(Outline.Close)
+    def _outline_close(self, event: Outline.Close) -> None:
+        event.stop()
+        self.action_toggle_outline()
+
+    # ----------------------------------------------------------------- filter
+    @on(Input.Changed, "#filter")
+    def _filter_changed(self, event: Input.Changed) -> None:
+        event.stop()
+        current = self.article_list.rows
+        source = current if isinstance(current, SummaryRows) else self.rows
+        self.article_list.set_rows(source.filtered(event.value))
+
+    @on(Input.Submitted, "#filter")
+    def _filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.article_list.focus()
+
+    # ----------------------------------------------------------------- actions
+    def action_open_article(self) -> None:
+        self.open_article(self.article_list.current, focus=True)
+
+    def _step_article(self, delta: int) -> None:
+        article_list = self.article_list
+        before = article_list.cursor
+        article_list.cursor = before + delta
+        if article_list.cursor == before:
+            self.bell()
+            return
+        self.open_article(article_list.current, focus=False)
+
+    def action_next_article(self) -> None:
+        """Open the next article in the list, from anywhere."""
+        self._step_article(+1)
+
+    def action_previous_article(self) -> None:
+        """Open the previous article in the list, from anywhere."""
+        self._step_article(-1)
+
+    def _reading_pane_in_view(self) -> None:
+        if self.narrow and self.pane.article is not None:
+            self._show_reading(True)
+
+    def action_next_unit(self) -> None:
+        self._reading_pane_in_view()
+        self.pane.action_next_unit()
+
+    def action_previous_unit(self) -> None:
+        self._reading_pane_in_view()
+        self.pane.action_previous_unit()
+
+    def action_page_down(self) -> None:
+        self.pane.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.pane.scroll_page_up(animate=False)
+
+    def action_focus_list(self) -> None:
+        self._show_reading(False)
+        self.article_list.focus()
+
+    def action_focus_pane(self) -> None:
+        self._show_reading(True)
+        self.pane.focus()
+
+    def action_focus_next(self) -> None:
+        if self.narrow:
+            self._toggle_narrow_view()
+        else:
+            self.screen.focus_next()
+
+    def action_focus_previous(self) -> None:
+        if self.narrow:
+            self._toggle_narrow_view()
+        else:
+            self.screen.focus_previous()
+
+    def _toggle_narrow_view(self) -> None:
+        if self.screen.has_class("-reading"):
+            self.action_focus_list()
+        else:
+            self.action_focus_pane()
+
+    def action_back(self) -> None:
+        """Escape: close the outline or the filter, or leave the pane for the list."""
+        focused = self.focused
+        if self.outline.display and focused is self.outline:
+            self.action_toggle_outline()
+        elif focused is self.filter_input:
+            self.action_clear_filter()
+        elif focused is self.pane:
+            self.action_focus_list()
+        elif self.filter_input.display:
+            self.action_clear_filter()
+
+    def action_toggle_outline(self) -> None:
+        outline = self.outline
+        if outline.display:
+            had_focus = outline.has_focus
+            outline.display = False
+            self.screen_stack[0].remove_class("-outline")
+            if had_focus:
+                self.pane.focus()
+        else:
+            self._show_reading(True)
+            outline.display = True
+            self.screen_stack[0].add_class("-outline")
+            outline.follow(self.pane.selected)
+            outline.focus()
+
+    def action_filter(self) -> None:
+        self._show_reading(False)
+        self.filter_input.display = True
+        self.filter_input.focus()
+
+    def action_clear_filter(self) -> None:
+        field_ = self.filter_input
+        field_.value = ""
+        field_.display = False
+        self.article_list.set_rows(self.rows)
+        self.article_list.focus()
+
+    def action_open_link(self) -> None:
+        """Open the selected tweet's link, else the article's URL, in the browser."""
+        url = self.pane.selected_link()
+        if url is None and self.pane.article is not None:
+            url = self.pane.article.url
+        if not url:
+            self.notify(
+                "Nothing to open: select a tweet, or open an article with a URL.", markup=False
+            )
+            return
+        self.open_url(url)
+
+    def help_sections(self) -> list[tuple[str, list[BindingType]]]:
+        """The bindings shown by `?`, by where they apply."""
+        return [
+            ("Anywhere", self.BINDINGS + [Binding("ctrl+p", "command_palette", "Command palette")]),
+            ("Article list", ArticleList.BINDINGS),
+            ("Reading pane", ReadingPane.BINDINGS),
+            ("Outline", Outline.BINDINGS),
+        ]
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(help_content(self.help_sections(), self.get_key_display)))
+
+    def action_problems(self) -> None:
+        self.push_screen(ProblemsScreen(self.problems))
+
+    # Reserved keys: s, b, m, B. b and m work on the in-memory `flags`; saving quotes and the
+    # bookmarks screen arrive with the state store.
+    def current_article(self) -> Article | None:
+        """The article being read, else the one under the list cursor."""
+        if self.pane.article is not None:
+            return self.pane.article
+        current = self.article_list.current
+        return self.article(current) if current else None
+
+    def action_save_quote(self) -> None:
+        unit = self.pane.selected_unit
+        if unit is None:
+            self.notify(
+                "Select a tweet, caption, quote or paragraph with ] or [ first.", markup=False
+            )
+            return
+        self.notify("Saving quotes arrives with the state store.", severity="warning", markup=False)
+
+    def action_toggle_bookmark(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        state = self.flags.toggle_bookmark(article.id)
+        self.article_list.refresh_flags()
+        self.notify("Bookmarked." if state else "Bookmark removed.", markup=False)
+
+    def action_toggle_read(self) -> None:
+        article = self.current_article()
+        if article is None:
+            return
+        state = self.flags.toggle_read(article.id)
+        self.article_list.refresh_flags()
+        self._update_summary()
+        self.notify("Marked read." if state else "Marked unread.", markup=False)
+
+    def action_show_bookmarks(self) -> None:
+        self.notify(
+            "The bookmarks screen arrives with the state store.", severity="warning", markup=False
+        )
+
+
+def build_app(
+    paths: list[str] | None = None,
+    *,
+    data_dir: str | None = None,
+    config: str | None = None,
+    loader: Loader | None = None,
+) -> ReaderApp:
+    """The one factory for the CLI and the tests. `loader` replaces file loading in tests."""
+    return ReaderApp(paths, loader=loader, data_dir=data_dir, config=config)
+
+
+def run_app(paths: list[str], data_dir: str | None = None, config: str | None = None) -> int:
+    """Run the app on `paths` (the bundled samples when empty); returns the exit status."""
+    app = build_app(paths, data_dir=data_dir, config=config)
+    app.run()
+    return app.return_code or 0

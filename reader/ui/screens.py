@@ -1,0 +1,121 @@
+"""Modal screens: keyboard help (generated from the bindings) and the problems view."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from textual.app import ComposeResult
+from textual.binding import Binding, BindingType
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file that could not be loaded, and why."""
+
+    path: str
+    reason: str
+
+
+SAVING_QUOTES = (
+    "Saving quotes. In the reading pane, ] and [ walk through the article's quotable units: "
+    "tweets, photo captions, pieces of quoted speech and paragraphs. The selected unit is "
+    "marked with a bar in the margin (click a unit to select it too). Press s to save it to "
+    "your quotes, with who said it and where; B lists everything you saved. Saving, "
+    "bookmarks (b) and read state (m) are kept in the local state store."
+)
+
+MOUSE = "Mouse. Click a row to move to it, click it again to open it; click a unit to select it."
+
+
+def _keys(app_key_display: object, binding: Binding) -> str:
+    keys = []
+    for key in binding.key.split(","):
+        single = Binding(key.strip(), binding.action, binding.description)
+        keys.append(app_key_display(single))  # type: ignore[operator]
+    return " / ".join(keys)
+
+
+def help_content(
+    sections: Sequence[tuple[str, Iterable[BindingType]]], key_display: object
+) -> Content:
+    """The help text: one section per widget, a line per binding, then mouse and quotes."""
+    parts: list[tuple[str, str] | str] = []
+    for title, bindings in sections:
+        parts.append((f"{title}\n", "bold $accent"))
+        for binding in bindings:
+            if not isinstance(binding, Binding) or not binding.description:
+                continue
+            keys = _keys(key_display, binding)
+            parts.append((f"  {keys:<22}", "bold $text"))
+            parts.append((f"{binding.description}\n", "$text"))
+        parts.append("\n")
+    parts.append((MOUSE + "\n\n", "$text-muted"))
+    parts.append((SAVING_QUOTES + "\n", "$text"))
+    return Content.assemble(*parts)
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, generated from the live bindings, plus how saving quotes works."""
+
+    BINDINGS: list[BindingType] = [
+        Binding("escape,q,question_mark", "dismiss", "Close help"),
+        Binding("j,down", "scroll('down')", "Scroll down", show=False),
+        Binding("k,up", "scroll('up')", "Scroll up", show=False),
+    ]
+
+    def __init__(self, content: Content) -> None:
+        super().__init__()
+        self._content = content
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="help-box"):
+            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            with VerticalScroll(id="help-scroll"):
+                yield Static(self._content, id="help-text")
+
+    def action_scroll(self, direction: str) -> None:
+        scroll = self.query_one("#help-scroll", VerticalScroll)
+        if direction == "down":
+            scroll.scroll_down(animate=False)
+        else:
+            scroll.scroll_up(animate=False)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+def problems_content(problems: Sequence[Problem]) -> Content:
+    """File and reason for each problem; paths are data, assembled without markup."""
+    if not problems:
+        return Content.styled("Every file loaded.", "$text-muted")
+    parts: list[tuple[str, str] | str] = []
+    for problem in problems:
+        parts.append((problem.path + "\n", "bold $text"))
+        parts.append(("  " + problem.reason + "\n\n", "$text-muted"))
+    return Content.assemble(*parts)
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """The files that failed to load, and why."""
+
+    BINDINGS: list[BindingType] = [Binding("escape,q", "dismiss", "Close")]
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__()
+        self._problems = list(problems)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problems-box"):
+            count = len(self._problems)
+            title = f"{count} file{'s' if count != 1 else ''} could not be loaded"
+            yield Static(Content.styled(title, "bold"), id="problems-title")
+            with VerticalScroll(id="problems-scroll"):
+                yield Static(problems_content(self._problems), id="problems-text")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)

@@ -1,0 +1,27 @@
+"""Theme styles for Line-API widgets, usable as spans over other styles."""
+
+from __future__ import annotations
+
+from rich.style import Style
+from textual.widget import Widget
+
+
+def span_style(widget: Widget, component: str) -> Style:
+    """The Rich style of `component`, without a background unless the component sets one.
+
+    `get_component_rich_style` fills in the widget's background; as a span inside a
+    highlighted row or a caption box that would paint over the highlight. Colours with alpha
+    (`$accent 40%`) stay blended against the widget's background.
+    """
+    style = widget.get_component_rich_style(component)
+    if widget.get_component_styles(component).has_rule("background"):
+        return style
+    return Style(
+        color=style.color,
+        bold=style.bold,
+        dim=style.dim,
+        italic=style.italic,
+        underline=style.underline,
+        strike=style.strike,
+        reverse=style.reverse,
+    )
