@@ -17,11 +17,14 @@ import os
 import sys
 import textwrap
 from collections.abc import Callable, Iterable, Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reader import __version__
 from reader.formats import LoadError
 from reader.model import Article
+
+if TYPE_CHECKING:
+    from reader.store.state import StateStore
 
 PROG = "reader"
 DATA_DIR_ENV = "READER_DATA_DIR"
@@ -161,7 +164,8 @@ def _add_list(subparsers: _Subparsers) -> None:
         Print one JSON object per article, in the app's list order (newest first, undated
         last, then by title):
           {"id", "source", "title", "date", "tweets", "captions", "quotes", "words"}
-        With no PATH, list the bundled sample articles.
+        With no PATH, list the bundled sample articles. Each object also has "read" and
+        "bookmarked" (booleans) from the saved state (see --data-dir).
         """,
         _examples(
             "reader list",
@@ -179,9 +183,35 @@ def cmd_list(args: argparse.Namespace) -> int:
     failures: list[LoadError] = []
     summaries = [a.summary() for a in _articles(_paths_or_default(args.paths), failures)]
     summaries.sort(key=list_order_key)
+    read, bookmarked = _state_sets(args)
     for summary in summaries:
-        write_json_line(summary.to_dict())
+        row = summary.to_dict()
+        row["read"] = summary.id in read
+        row["bookmarked"] = summary.id in bookmarked
+        write_json_line(row)
     return 1 if failures else 0
+
+
+def _state_sets(args: argparse.Namespace) -> tuple[set[str], set[str]]:
+    """Read and bookmarked article ids from the state store (empty if it does not exist yet:
+    listing never creates one)."""
+    from reader.store.location import state_path
+
+    if not state_path(getattr(args, "data_dir", None)).exists():
+        return set(), set()
+    with _open_state(args) as store:
+        return store.read_ids(), store.bookmarked_ids()
+
+
+def _open_state(args: argparse.Namespace) -> StateStore:
+    """The state store for --data-dir / $READER_DATA_DIR; its messages (a damaged file moved
+    aside, a read-only session) go to stderr, and the command carries on."""
+    from reader.store.state import StateStore
+
+    store = StateStore.open(getattr(args, "data_dir", None))
+    for message in store.messages:
+        report(message)
+    return store
 
 
 # ---------------------------------------------------------------------------------------------
@@ -259,10 +289,74 @@ def cmd_show(args: argparse.Namespace) -> int:
 
 
 # ---------------------------------------------------------------------------------------------
+# reader export --format json|markdown|csv [--output FILE]
+
+
+def _add_export(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "export",
+        "export saved quotes and read/bookmark state (json, markdown, csv)",
+        """
+        Export every saved quote, newest first, with its attribution, note, tags, context and
+        article, from the state in --data-dir (default: $READER_DATA_DIR, else the user data
+        folder).
+          json:     {"quotes": [{"text", "kind", "speaker", "handle", "date", "url", "note",
+                    "tags", "created", "context", "article": {"id", "title", "source", "date",
+                    "url"}}], "articles": [{"id", "title", "source", "read", "bookmarked"}]}
+          markdown: for Obsidian or a notes folder: a section per article, each quote a `>`
+                    block with its attribution, note and tags
+          csv:      one row per quote, with a header row
+        Without --output the export goes to stdout. An existing FILE is never replaced
+        unless --force is given.
+        """,
+        _examples(
+            "reader export --format markdown --output quotes.md",
+            "reader export --format json | jq '.quotes[].text'",
+            "reader export --format csv --output quotes.csv --force",
+        ),
+    )
+    parser.add_argument(
+        "--format", choices=("json", "markdown", "csv"), default="json",
+        help="output format (default: json)",
+    )  # fmt: skip
+    parser.add_argument("--output", "-o", metavar="FILE", help="write to FILE instead of stdout")
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    parser.set_defaults(func=cmd_export)
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reader.export import ExportExistsError, collect, render, write_export
+
+    if args.output and os.path.exists(args.output) and not args.force:
+        # Checked before reading the store so the message comes at once; write_export checks
+        # again atomically.
+        report(f"{args.output} already exists; choose another file or pass --force to replace it")
+        return 1
+    with _open_state(args) as store:
+        quotes, articles = collect(store)
+    text = render(args.format, quotes, articles)
+    if not args.output:
+        sys.stdout.buffer.write(text.encode("utf-8"))
+        return 0
+    try:
+        write_export(text, args.output, force=args.force)
+    except ExportExistsError as exc:
+        report(str(exc))
+        return 1
+    except OSError as exc:
+        report(f"{args.output}: cannot write ({exc.strerror or exc})")
+        return 1
+    print(f"{PROG}: exported {len(quotes)} quotes to {args.output}", file=sys.stderr)
+    return 0
+
+
+# ---------------------------------------------------------------------------------------------
 # Subcommand registry. Other subcommands (index, search, export) go here: one `_add_<name>`
 # function each, appended to this list, with its `cmd_<name>` beside it.
 
 SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [_add_open, _add_parse, _add_list, _add_show]
+SUBCOMMANDS.append(_add_export)
 
 
 # ---------------------------------------------------------------------------------------------
