@@ -134,6 +134,7 @@ def iter_articles(paths: Iterable[str | Path]) -> Iterator[Article | LoadError]:
         try:
             yield from load_file(item)
         except LoadError as exc:
+            yield from exc.articles  # what a partly bad file (a dataset) still yielded
             yield exc
 
 

@@ -67,6 +67,25 @@ class FormatSpec:
 # The registry. One line per format; see the module docstring.
 FORMATS: tuple[FormatSpec, ...] = (
     FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text")),
+    FormatSpec(
+        "markdown", "reader.formats.markdown", (".md", ".markdown"), r"(?:---|\+\+\+)[ \t]*\n"
+    ),
+    FormatSpec(
+        "html",
+        "reader.formats.html",
+        (".html", ".htm", ".xhtml"),
+        r"(?s)\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html[\s>])",
+    ),
+    FormatSpec(
+        "feed",
+        "reader.formats.feed",
+        (".rss", ".atom", ".xml", ".rdf"),
+        r"(?s)\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<\?xml-stylesheet[^>]*>\s*)*"
+        r"<(?:rss|feed|rdf:rdf)[\s>]",
+    ),
+    FormatSpec(
+        "json", "reader.formats.jsonl", (".json", ".jsonl", ".ndjson"), r'\s*(?:\{\s*"|\[\s*\{)'
+    ),
 )
 
 # What a file of unknown type that is text (and matches no sniff) is read as.
@@ -80,10 +99,27 @@ class LoadError(Exception):
     The path is shown with control characters removed: file names are data too.
     """
 
-    def __init__(self, path: str | Path, reason: str) -> None:
+    def __init__(
+        self, path: str | Path, reason: str, articles: list[Article] | None = None
+    ) -> None:
         self.path = str(path)
         self.reason = reason
+        #: Articles the file did yield despite the problem (a dataset with a few bad lines).
+        self.articles: list[Article] = list(articles or [])
         super().__init__(f"{display_path(self.path)}: {reason}")
+
+
+class PartialLoad(ValueError):
+    """Raised by a format's `parse` that kept some articles but had to skip parts of the file.
+
+    `load_file` turns it into a `LoadError` carrying `articles`: the problem is reported and the
+    good articles are still shown.
+    """
+
+    def __init__(self, articles: list[Article], reason: str) -> None:
+        super().__init__(reason)
+        self.articles = articles
+        self.reason = reason
 
 
 def display_path(path: str | Path) -> str:
@@ -143,6 +179,8 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
     name = display_path(path) if source is None else source
     try:
         return spec.parser()(text, name)
+    except PartialLoad as exc:
+        raise LoadError(path, exc.reason, exc.articles) from None
     except RecursionError:
         raise LoadError(path, f"too deeply nested to parse as {spec.name}") from None
     except (ValueError, UnicodeError) as exc:

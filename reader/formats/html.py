@@ -154,7 +154,7 @@ def article_from_html(
         blocks.pop(0)
     body = "\n\n".join(b.text for b in blocks)
     if not chosen_title:
-        chosen_title = _derive_title(body) or clean_line(source)
+        chosen_title = title_from_text(body) or clean_line(source)
     block_tuple = tuple(blocks)
     return Article(
         id=content_id(body if body.strip() else chosen_title),
@@ -365,9 +365,17 @@ def _tweet(quote: Tag) -> Tweet | None:
                 if _TWEET_LINK.fullmatch(candidate or "") and candidate not in links:
                     links.append(candidate)
                     break
-    for p in paragraphs:
-        p.extract()
-    signature = _clean(_flat(quote.get_text(" ")))
+    # The signature is what the blockquote says outside its paragraphs (left in place, so a
+    # blockquote that turns out not to be a tweet is still read as text).
+    signature = _clean(
+        _flat(
+            " ".join(
+                c.get_text(" ") if isinstance(c, Tag) else str(c)
+                for c in quote.children
+                if not (isinstance(c, Tag) and c.name == "p")
+            )
+        )
+    )
     m = _SIGNATURE.match(signature)
     if m is None:
         return None
@@ -438,7 +446,8 @@ def find_quotes(blocks: tuple[Block, ...]) -> tuple[Quote, ...]:
     return tuple(finder(blocks))
 
 
-def _derive_title(body: str) -> str:
+def title_from_text(body: str) -> str:
+    """A title derived from body text (the scraped parser's rule), for pages without one."""
     try:
         from reader.formats.scraped import derive_title
     except ImportError:
