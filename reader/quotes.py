@@ -1,0 +1,158 @@
+"""Quoted speech in article prose: `"We were not consulted," the mayor said. "Nobody asked us."`
+
+Used by every input format on its blocks. A quote is found between straight or typographic
+quotation marks (“…”, "…", «…», „…“, 「…」); its speaker comes from the attribution next to it
+(said / told / wrote / tweeted / added / asked / according to ...), before or after the quote.
+A quote split around its attribution is one quote. Short scare quotes ("swagger") are skipped
+unless someone is named as saying them. Pronoun speakers ("he said") are resolved to the last
+speaker named nearby, or left as None.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from reader.model import Block, Paragraph, PhotoCaption, Quote
+
+__all__ = ["find_quotes"]
+
+# One regex for every kind of pair; each branch's character class excludes its own closer, so
+# matching is linear. An unclosed quote runs to the end of the paragraph (multi-paragraph quotes
+# leave their closing mark for the last paragraph).
+_PAIR = re.compile(
+    r"“([^”“\n]{1,3000})”"
+    r"|\"([^\"\n]{1,3000})\""
+    r"|«([^»«\n]{1,3000})»"
+    r"|„([^“”„\n]{1,3000})[“”]"
+    r"|「([^」\n]{1,3000})」"
+    r"|([\"“«„「])([^\"“”«»„「」\n]{1,3000})$"
+)
+_VERBS = (
+    r"said|says|say|told|tells|wrote|writes|tweeted|tweets|added|adds|asked|asks|explained|"
+    r"explains|continued|replied|replies|responded|noted|notes|insisted|quipped|declared|"
+    r"stated|states|warned|warns|argued|recalled|admitted|claimed|shouted|whispered|posted|"
+    r"urged|remarked|testified|concluded|acknowledged|conceded|countered|joked|promised|"
+    r"confirmed|announced|reportedly said|went on"
+)
+_PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "one", "her", "him", "the"}
+_NAME = (
+    r"(?:the\s+(?:[a-z][\w’'-]*\s+){0,3}[a-z][\w’'-]*"  # the mayor, the club's new manager
+    r"|[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
+    r"|he|she|they|it|I|we)"
+)
+# After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
+_AFTER = re.compile(
+    r"^[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,[^,\"“”]{1,80},)?\s+(?:" + _VERBS + r")\b"
+    r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
+    r"|according\s+to\s+(?P<s3>" + _NAME + r"))"
+)
+# Before a quote: `Trump added, "` / `Jane Doe said: "` / `Clinton said Tuesday that "`.
+_BEFORE = re.compile(
+    r"(?:^|[.!?]\s+|,\s+|\s)(?P<s>" + _NAME + r")\s+(?:(?:also|later|then|once|has|had|have)\s+)?"
+    r"(?:" + _VERBS + r")\b[^.!?\"“”«»]{0,80}[,:]?\s*$"
+)
+_BEFORE_ACCORDING = re.compile(r"according\s+to\s+(?P<s>" + _NAME + r")[,:]?\s*$")
+_WORD = re.compile(r"\w+")
+_MERGE_GAP = 160  # the attribution between the two halves of a split quote
+
+
+@dataclass(slots=True)
+class _Span:
+    start: int  # inner text offsets in the block text
+    end: int
+    close: int  # offset just past the closing mark (== end for an unclosed quote)
+    open: int  # offset of the opening mark
+
+
+def _spans(text: str) -> list[_Span]:
+    spans: list[_Span] = []
+    for m in _PAIR.finditer(text):
+        for g in (1, 2, 3, 4, 5, 7):
+            if m.group(g) is not None:
+                spans.append(_Span(m.start(g), m.end(g), m.end(), m.start()))
+                break
+    return spans
+
+
+def _clean_speaker(name: str | None) -> str | None:
+    if not name:
+        return None
+    name = name.strip().rstrip(".,")
+    return name or None
+
+
+def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
+    """Speaker named right after a closing quote, and where that attribution ends."""
+    m = _AFTER.match(text, pos, min(len(text), pos + 160))
+    if not m:
+        return None, pos
+    name = m.group("s1") or m.group("s2") or m.group("s3")
+    return _clean_speaker(name), m.end()
+
+
+def _speaker_before(text: str, pos: int) -> str | None:
+    head = text[max(0, pos - 160) : pos]
+    m = _BEFORE_ACCORDING.search(head) or _BEFORE.search(head)
+    if not m:
+        return None
+    return _clean_speaker(m.group("s"))
+
+
+def _is_pronoun(name: str) -> bool:
+    return name.split()[0].casefold() in {"he", "she", "they", "it", "i", "we"}
+
+
+def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
+    """Quoted speech in the prose blocks, with speakers where one is named.
+
+    Tweets are not searched (their text is the tweet's own words); captions and paragraphs are.
+    Offsets (`start`, `end`) index the block's text and cover the quoted words without the marks.
+    """
+    quotes: list[Quote] = []
+    last_named: tuple[int, str] | None = None  # (block index, speaker) for pronoun resolution
+    for index, block in enumerate(blocks):
+        if not isinstance(block, Paragraph | PhotoCaption):
+            continue
+        if isinstance(block, Paragraph) and block.boilerplate:
+            continue
+        text = block.text
+        if '"' not in text and "“" not in text and "«" not in text and "„" not in text and "「" not in text:
+            continue
+        spans = _spans(text)
+        i = 0
+        while i < len(spans):
+            span = spans[i]
+            speaker, attr_end = _speaker_after(text, span.close)
+            if speaker is None:
+                speaker = _speaker_before(text, span.open)
+            end = span.end
+            parts = [text[span.start : span.end]]
+            # A quote split around its attribution: `"A," she said. "B."` is one quote.
+            j = i + 1
+            if speaker is not None and attr_end > span.close:
+                while j < len(spans):
+                    gap = text[attr_end : spans[j].open]
+                    if len(gap) > 6 or gap.strip(" ,.:;\u00a0") != "":
+                        break
+                    parts.append(text[spans[j].start : spans[j].end])
+                    end = spans[j].end
+                    attr_end = spans[j].close
+                    j += 1
+            words = sum(len(_WORD.findall(p)) for p in parts)
+            if speaker is not None and _is_pronoun(speaker):
+                if last_named is not None and index - last_named[0] <= 2:
+                    speaker = last_named[1]
+                else:
+                    speaker = None
+            elif speaker is not None and speaker.casefold() not in _PRONOUNS:
+                last_named = (index, speaker)
+            if words >= 3 or (speaker is not None and words >= 1):
+                first = parts[0].rstrip()
+                if len(parts) > 1 and first.endswith(","):
+                    first = first[:-1] + "."
+                quote_text = " ".join([first, *(p.strip() for p in parts[1:])]).strip()
+                quotes.append(Quote(quote_text, speaker, index, span.start, end))
+            i = j
+    return tuple(quotes)
