@@ -63,9 +63,10 @@ def reading_minutes(article: Article) -> int:
 def tweet_header(tweet: Tweet) -> Text:
     """`Display Name @handle · Jul 3, 2018` as styled Text."""
     header = Text()
-    header.append(tweet.author or tweet.handle, AUTHOR_STYLE)
-    header.append(" ")
-    header.append(f"@{tweet.handle}", HANDLE_STYLE)
+    header.append(tweet.author or f"@{tweet.handle}", AUTHOR_STYLE)
+    if tweet.handle and tweet.author:  # live-blog widgets keep a name but no handle
+        header.append(" ")
+        header.append(f"@{tweet.handle}", HANDLE_STYLE)
     if tweet.date is not None:
         header.append(" · ", TWEET_DATE_STYLE)
         header.append(short_date(tweet.date), TWEET_DATE_STYLE)
@@ -173,9 +174,23 @@ def make_console(
     return console
 
 
-def print_article(article: Article, console: Console) -> None:
-    """Print one article, blocks separated by blank lines."""
+def _print_items(article: Article, console: Console) -> None:
     for index, item in enumerate(article_renderables(article)):
         if index > 1:  # no gap between the header and its rule
             console.print()
         console.print(item)
+
+
+def print_article(article: Article, console: Console) -> None:
+    """Print one article, blocks separated by blank lines.
+
+    Off a terminal (a pipe, a file) the lines lose the trailing spaces Rich pads them with, so
+    the text diffs, greps and reads cleanly in a pager or a screen reader.
+    """
+    if console.is_terminal:
+        _print_items(article, console)
+        return
+    with console.capture() as capture:
+        _print_items(article, console)
+    lines = capture.get().split("\n")
+    console.file.write("\n".join(line.rstrip() for line in lines))
