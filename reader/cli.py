@@ -24,6 +24,8 @@ from reader.formats import LoadError
 from reader.model import Article
 
 if TYPE_CHECKING:
+    from reader.indexer import IndexProgress
+    from reader.store.cache import ArticleCache
     from reader.store.state import StateStore
 
 PROG = "reader"
@@ -357,6 +359,144 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 SUBCOMMANDS: list[Callable[[_Subparsers], None]] = [_add_open, _add_parse, _add_list, _add_show]
 SUBCOMMANDS.append(_add_export)
+
+
+# ---------------------------------------------------------------------------------------------
+# reader index PATH... / reader search QUERY [PATH...]: the parsed-article cache
+
+
+def _add_index(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "index",
+        "parse files into the article cache (only new and changed files)",
+        """
+        Walk PATHs (files, folders recursively, glob patterns), parse every new or changed
+        file and keep the result in the article cache (library.sqlite3 in the data folder, a
+        file that can always be rebuilt). Unchanged files are recognised by size and time,
+        then by content hash, and are not parsed again; cached files under PATH that no longer
+        exist are dropped from the cache (their reading state is kept).
+        Progress goes to stderr (on a terminal), one line per problem, and a summary line to
+        stdout: files, articles, new / changed / unchanged / removed, errors, seconds.
+        With no PATH, index the bundled sample articles.
+        """,
+        _examples("reader index ~/articles", "reader index 'feeds/*.xml' notes/"),
+    )
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or glob patterns")
+    parser.set_defaults(func=cmd_index)
+
+
+def _open_cache(args: argparse.Namespace) -> ArticleCache:
+    from reader.store.cache import ArticleCache
+    from reader.store.location import data_dir
+
+    cache = ArticleCache.open(data_dir(getattr(args, "data_dir", None)))
+    for message in cache.messages:
+        report(message)
+    return cache
+
+
+def _run_index(
+    paths: list[str], cache: ArticleCache, *, show_progress: bool
+) -> IndexProgress | None:
+    """Index `paths`, reporting problems (and, on a terminal, progress) on stderr."""
+    from reader.indexer import index_paths
+
+    last = None
+    for last in index_paths(paths, cache):
+        for error in last.errors:
+            if show_progress:
+                sys.stderr.write("\r\x1b[K")
+            report(error)
+        if show_progress and not last.finished:
+            total = f"/{last.files_total}" if last.phase == "indexing" else ""
+            sys.stderr.write(
+                f"\r\x1b[K{PROG}: {last.phase} {last.files_done}{total} files, "
+                f"{last.articles} articles, {last.rate:.0f} files/s"
+            )
+            sys.stderr.flush()
+    if show_progress:
+        sys.stderr.write("\r\x1b[K")
+        sys.stderr.flush()
+    return last
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    with _open_cache(args) as cache:
+        result = _run_index(
+            _paths_or_default(args.paths), cache, show_progress=sys.stderr.isatty()
+        )
+    if result is None:
+        return 1
+    print(result.summary_line(), flush=True)
+    return 1 if result.error_count else 0
+
+
+def _add_search(subparsers: _Subparsers) -> None:
+    parser = _new_parser(
+        subparsers,
+        "search",
+        "full-text search: matching articles as JSON, best first",
+        """
+        Search titles, text, tweets, photo captions and quotes, and print one JSON object per
+        matching article, best match first:
+          {"id", "source", "title", "date", "score", "snippet"}
+        Every word must match (case and accents ignored); the last word also matches as a
+        prefix; "double quotes" keep a phrase together. Any text is a valid query.
+        PATHs are indexed first (only new and changed files are parsed) and the search is
+        limited to them. With no PATH, search everything already in the article cache (see
+        `reader index`), or the bundled samples while the cache is empty.
+        """,
+        _examples(
+            "reader search harbour ~/articles",
+            "reader search '\"night ferry\"' | jq -r .title",
+            "reader search --limit 5 mayor",
+        ),
+    )
+    parser.add_argument("query", metavar="QUERY", help="words to find")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help="files, folders or glob patterns")
+    parser.add_argument(
+        "--limit", type=int, default=100, metavar="N", help="at most N results (default 100)"
+    )
+    parser.set_defaults(func=cmd_search)
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    from reader.indexer import scope_of
+
+    if args.limit < 1:
+        report("--limit must be at least 1")
+        return 2
+    status = 0
+    with _open_cache(args) as cache:
+        paths = list(args.paths)
+        if not paths and cache.count() == 0:
+            paths = _paths_or_default([])
+        under = None
+        if paths:
+            result = _run_index(paths, cache, show_progress=False)
+            status = 1 if result is None or result.error_count else 0
+            under = scope_of(paths)
+        hits = cache.search(args.query, limit=args.limit, under=under)
+        rows = cache.summaries_by_id(hit.article_id for hit in hits)
+    for hit in hits:
+        summary = rows.get(hit.article_id)
+        if summary is None:
+            continue
+        write_json_line(
+            {
+                "id": hit.article_id,
+                "source": summary.source,
+                "title": summary.title,
+                "date": summary.date.isoformat() if summary.date else None,
+                "score": hit.score,
+                "snippet": hit.snippet,
+            }
+        )
+    return status
+
+
+SUBCOMMANDS.extend([_add_index, _add_search])
 
 
 # ---------------------------------------------------------------------------------------------

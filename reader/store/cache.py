@@ -50,7 +50,8 @@ CREATE TABLE files (
     size INTEGER NOT NULL,
     mtime_ns INTEGER NOT NULL,
     hash TEXT NOT NULL,
-    format TEXT NOT NULL DEFAULT ''
+    articles INTEGER NOT NULL DEFAULT 0,
+    error TEXT
 );
 CREATE TABLE articles (
     rowid INTEGER PRIMARY KEY,
@@ -112,11 +113,14 @@ _LIKE_TABLE = (
 
 
 class CachedFile(NamedTuple):
-    """What the cache knows of a file: enough to tell whether it changed."""
+    """What the cache knows of a file: enough to tell whether it changed, how many articles it
+    gave, and the problem it had (a one-line reason, re-reported without re-reading it)."""
 
     size: int
     mtime_ns: int
     hash: str
+    articles: int = 0
+    error: str | None = None
 
 
 class SearchHit(NamedTuple):
@@ -208,6 +212,11 @@ def speaker_key(speaker: str) -> str:
     return _SPACE.sub(" ", speaker).strip().casefold()
 
 
+def _handle_key(handle: str, author: str) -> str:
+    # Widgets flattened without a handle ("Twitter: Name - text") group by display name.
+    return handle.casefold() if handle else "name:" + author.casefold()
+
+
 def _date_key(date: _dt.date | None) -> int:
     # Newest first, undated last: one integer column an index can serve (see list_order_key).
     return -date.toordinal() if date else 1
@@ -223,15 +232,28 @@ class ArticleCache:
     def __init__(self, path: Path | str, *, fts: bool | None = None) -> None:
         self.path = Path(path)
         self.fts = fts5_available() if fts is None else fts
+        #: True when an unreadable, corrupt or outdated file was replaced by a fresh one.
         self.rebuilt = False
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        #: Sentences for the user about what happened while opening (empty when all is well).
+        self.messages: list[str] = []
         try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.conn = self._open()
+            except sqlite3.DatabaseError:
+                # Unreadable, corrupt or foreign: it is only a cache, start again.
+                self._delete_files()
+                self.rebuilt = True
+                self.conn = self._open()
+        except (OSError, sqlite3.Error) as exc:
+            # A read-only or full data dir: index into memory, only this run is slower.
+            self.messages.append(
+                f"cannot use the article cache {self.path} ({exc}); using a temporary one"
+            )
+            self.path = Path(":memory:")
             self.conn = self._open()
-        except sqlite3.DatabaseError:
-            # Unreadable, corrupt or foreign: it is only a cache, start again.
-            self._delete_files()
-            self.rebuilt = True
-            self.conn = self._open()
+        if self.rebuilt:
+            self.messages.append(f"the article cache {self.path} was unreadable and was rebuilt")
 
     @classmethod
     def open(cls, data_dir: Path | str, *, fts: bool | None = None) -> ArticleCache:
@@ -294,15 +316,15 @@ class ArticleCache:
     def files(self) -> dict[str, CachedFile]:
         """Every cached file (one query: the indexer compares a whole walk against it)."""
         return {
-            path: CachedFile(size, mtime, digest)
-            for path, size, mtime, digest in self.conn.execute(
-                "SELECT path, size, mtime_ns, hash FROM files"
+            row[0]: CachedFile(*row[1:])
+            for row in self.conn.execute(
+                "SELECT path, size, mtime_ns, hash, articles, error FROM files"
             )
         }
 
     def lookup(self, path: str) -> CachedFile | None:
         row = self.conn.execute(
-            "SELECT size, mtime_ns, hash FROM files WHERE path = ?", (path,)
+            "SELECT size, mtime_ns, hash, articles, error FROM files WHERE path = ?", (path,)
         ).fetchone()
         return CachedFile(*row) if row else None
 
@@ -316,15 +338,15 @@ class ArticleCache:
         # Inside `batch()` a write joins the open transaction; alone it is its own.
         return nullcontext() if self.conn.in_transaction else transaction(self.conn)
 
-    def store(
-        self, path: str, meta: CachedFile, articles: Sequence[Article], *, format: str = ""
-    ) -> None:
-        """Replace everything cached for `path` with `articles` (possibly none)."""
+    def store(self, path: str, meta: CachedFile, articles: Sequence[Article]) -> None:
+        """Replace everything cached for `path` with `articles` (possibly none: a file that
+        failed is cached with `meta.error`, so it is not re-read until it changes)."""
         with self._write():
             self._forget(path)
             self.conn.execute(
-                "INSERT INTO files (path, size, mtime_ns, hash, format) VALUES (?, ?, ?, ?, ?)",
-                (path, meta.size, meta.mtime_ns, meta.hash, format),
+                "INSERT INTO files (path, size, mtime_ns, hash, articles, error)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
+                (path, meta.size, meta.mtime_ns, meta.hash, len(articles), meta.error),
             )
             for position, article in enumerate(articles):
                 self._insert_article(path, position, article)
@@ -391,7 +413,7 @@ class ArticleCache:
                     (
                         rowid,
                         index,
-                        block.handle.casefold(),
+                        _handle_key(block.handle, block.author),
                         block.handle,
                         block.author,
                         block.date.isoformat() if block.date else None,
@@ -459,18 +481,39 @@ class ArticleCache:
             "source": "path, position",
         }[order]
         where, params = _scope(under)
+        big = _big_scope(under)
         rows = self.conn.execute(
-            "SELECT id, source, title, date, tweets, captions, quotes, words FROM articles"
+            "SELECT id, source, title, date, tweets, captions, quotes, words, path FROM articles"
             f" {where} ORDER BY {order_by}",
             params,
         )
         dates: dict[str, _dt.date | None] = {}
         out = []
-        for aid, source, title, date, tw, ca, qu, wo in rows:
+        for aid, source, title, date, tw, ca, qu, wo, path in rows:
+            if big is not None and path not in big:
+                continue
             # Many articles share a date: parse each distinct string once.
             if date not in dates:
                 dates[date] = parse_iso_date(date)
             out.append(ArticleSummary(aid, source, title, dates[date], tw, ca, qu, wo))
+        return out
+
+    def summaries_by_id(self, ids: Iterable[str]) -> dict[str, ArticleSummary]:
+        """List rows for these article ids (search results, a shared tweet's articles)."""
+        wanted = list(dict.fromkeys(ids))
+        out: dict[str, ArticleSummary] = {}
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for aid, source, title, date, tw, ca, qu, wo in self.conn.execute(
+                "SELECT id, source, title, date, tweets, captions, quotes, words FROM articles"
+                f" WHERE id IN ({marks}) ORDER BY rowid DESC",
+                chunk,
+            ):
+                if aid not in out:
+                    out[aid] = ArticleSummary(
+                        aid, source, title, parse_iso_date(date), tw, ca, qu, wo
+                    )
         return out
 
     def article(self, article_id: str) -> Article | None:
@@ -514,21 +557,26 @@ class ArticleCache:
             if hit.article_id not in seen:
                 seen.add(hit.article_id)
                 out.append(hit)
-        return out
+        return out[:limit]
 
     def _search_fts(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
         expression = fts_expression(q)
         where, params = _scope(under, alias="a")
         where = f"AND {where[6:]}" if where else ""
+        big = _big_scope(under)
         weights = ", ".join(str(w) for w in _WEIGHTS)
         rows = self.conn.execute(
             f"SELECT a.id, bm25(search_text, {weights}) AS r,"
-            " snippet(search_text, -1, '', '', '…', 16)"
+            " snippet(search_text, -1, '', '', '…', 16), a.path"
             " FROM search_text JOIN articles a ON a.rowid = search_text.rowid"
             f" WHERE search_text MATCH ? {where} ORDER BY r LIMIT ?",
-            (expression, *params, limit * 2),
+            (expression, *params, limit * (20 if big is not None else 2)),
         ).fetchall()
-        return [SearchHit(aid, round(-rank, 4), " ".join(snip.split())) for aid, rank, snip in rows]
+        return [
+            SearchHit(aid, round(-rank, 4), " ".join(snip.split()))
+            for aid, rank, snip, path in rows
+            if big is None or path in big
+        ]
 
     def _search_like(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
         conditions = []
@@ -549,16 +597,19 @@ class ArticleCache:
                 score_params.append(needle)
         where, scope_params = _scope(under, alias="a")
         scope = f"AND {where[6:]}" if where else ""
+        big = _big_scope(under)
         rows = self.conn.execute(
-            f"SELECT a.id, {' + '.join(score_terms)} AS score,"
+            f"SELECT a.id, {' + '.join(score_terms)} AS score, a.path,"
             " s.title, s.body, s.tweets, s.captions, s.quotes"
             " FROM search_text s JOIN articles a ON a.rowid = s.rowid"
             f" WHERE {' AND '.join(conditions)} {scope}"
             " ORDER BY score DESC, a.date_key, a.title_key LIMIT ?",
-            (*score_params, *params, *scope_params, limit * 2),
+            (*score_params, *params, *scope_params, limit * (20 if big is not None else 2)),
         ).fetchall()
         hits = []
-        for aid, score, *texts in rows:
+        for aid, score, path, *texts in rows:
+            if big is not None and path not in big:
+                continue
             # Snippet from the first column that matches, as FTS5's snippet() would choose.
             best = next(
                 (t for t in texts[1:] + texts[:1] if t and _matches(t, q)), texts[1] or texts[0]
@@ -684,13 +735,44 @@ def _matches(text: str, q: Query) -> bool:
     return bool(match_spans(text, q))
 
 
+# Up to this many roots the scope is a WHERE clause; beyond (a glob that matched thousands of
+# files) rows are filtered in Python against a set, which stays linear.
+_SQL_SCOPE_MAX = 64
+
+
+class _PathSet:
+    """Paths at or below any of `roots`: a set lookup per ancestor, not a scan of the roots."""
+
+    def __init__(self, roots: Sequence[str]) -> None:
+        self.roots = {r.rstrip("/") or "/" for r in roots}
+
+    def __contains__(self, path: object) -> bool:
+        if not isinstance(path, str):
+            return False
+        current = path
+        while current:
+            if current in self.roots:
+                return True
+            cut = current.rfind("/")
+            if cut < 0:
+                return False
+            current = current[:cut] if cut > 0 else ("/" if current != "/" else "")
+        return False
+
+
+def _big_scope(under: Sequence[str] | None) -> _PathSet | None:
+    if under is None or len(under) <= _SQL_SCOPE_MAX:
+        return None
+    return _PathSet(under)
+
+
 def _scope(under: Sequence[str] | None, alias: str = "") -> tuple[str, list[object]]:
     """A WHERE clause keeping files at or below `under` (absolute paths).
 
     A directory prefix becomes a range on the indexed path column: every path below `d` sorts
     between `d + "/"` and `d + "0"` ("0" is the character after "/").
     """
-    if under is None:
+    if under is None or _big_scope(under) is not None:
         return "", []
     column = f"{alias}.path" if alias else "path"
     if not under:
