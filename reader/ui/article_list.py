@@ -7,6 +7,7 @@ refreshes two rows, so the cost per key does not grow with the number of article
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -95,11 +96,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._strips: LRUCache[tuple[object, ...], Strip] = LRUCache(2048)
         self._last_highlighted: str | None = None
         self._styles: dict[str, Style] = {}
+        self.user_moved = False
 
     # ----------------------------------------------------------------- data
     def set_rows(self, rows: RowSource, *, keep: str | None = None) -> None:
-        """Show `rows`; keep the cursor on article `keep` (default: the current one) if present."""
-        if keep is None and self.current is not None:
+        """Show `rows`; keep the cursor on article `keep` (default: the current one) if present.
+
+        Until the reader has moved the cursor, it stays on the first row: rows arriving while
+        files load must not drag it around.
+        """
+        if keep is None and self.current is not None and self.user_moved:
             keep = self.current.id
         self.rows = rows
         self._strips.clear()
@@ -138,6 +144,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         return self._clamp(cursor)
 
     def watch_cursor(self, old: int, new: int) -> None:
+        self.user_moved = True
         self.refresh_lines(old * ROW_HEIGHT, ROW_HEIGHT)
         self.refresh_lines(new * ROW_HEIGHT, ROW_HEIGHT)
         self._scroll_cursor_into_view()
@@ -276,23 +283,36 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             star = Text(" ★" if bookmarked else "  ", style=style("article-list--bookmark"))
             body = Text.assemble(" ", marker, title, star, " ")
         else:
-            meta = Text("  ")
-            meta.append(format_date(summary.date) or "undated", style=style("article-list--meta"))
-            counts = [
-                (summary.tweets, "tweet"),
-                (summary.captions, "photo"),
-                (summary.quotes, "quote"),
-            ]
-            for count, word in counts:
-                if count:
-                    meta.append(" · ", style=style("article-list--meta"))
-                    plural = word if count == 1 else word + "s"
-                    meta.append(f"{count} {plural}", style=style("article-list--count"))
+            meta = self._meta_line(summary, style, compact=False)
+            if meta.cell_len > inner:
+                meta = self._meta_line(summary, style, compact=True)
             meta.truncate(inner, overflow="ellipsis", pad=True)
             body = Text.assemble(" ", meta, " ")
         segments = list(body.render(self.app.console))
         strip = Strip(segments).apply_style(row_style)
         return strip.adjust_cell_length(width, row_style)
+
+    @staticmethod
+    def _meta_line(
+        summary: ArticleSummary, style: Callable[[str], Style], *, compact: bool
+    ) -> Text:
+        """Date and counts: `2 tweets · 1 photo`, or `◆2 ◩1 ❝3` when space is short."""
+        meta = Text("  ")
+        meta.append(format_date(summary.date) or "undated", style=style("article-list--meta"))
+        counts = ((summary.tweets, "tweet", "◆"), (summary.captions, "photo", "◩"))
+        counts += ((summary.quotes, "quote", "❝"),)
+        separator = " · "
+        for count, word, glyph in counts:
+            if not count:
+                continue
+            meta.append(separator, style=style("article-list--meta"))
+            if compact:
+                meta.append(f"{glyph}{count}", style=style("article-list--count"))
+                separator = " "
+            else:
+                plural = word if count == 1 else word + "s"
+                meta.append(f"{count} {plural}", style=style("article-list--count"))
+        return meta
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
         if y != 1:

@@ -1,0 +1,409 @@
+"""Pilot tests of the reading app at a fixed size: every key, mouse selection, narrow mode."""
+
+from __future__ import annotations
+
+from textual.command import CommandPalette
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from reader.ui.app import ReaderApp, build_app
+from reader.ui.commands import PALETTE_COMMANDS
+from reader.ui.screens import HelpScreen, ProblemsScreen
+from reader.ui.typeset import Unit
+
+from .conftest import fixture_loader
+
+SIZE = (120, 40)
+FERRY = "a1f0000000000001"  # newest fixture: first row
+MARKET = "a1f0000000000002"
+
+
+def make_app(**kwargs) -> ReaderApp:
+    return build_app([], loader=fixture_loader("library.jsonl", **kwargs))
+
+
+async def loaded(pilot: Pilot) -> None:
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def pane_text(app: ReaderApp) -> str:
+    pane = app.pane
+    return "\n".join(pane.render_line(y).text for y in range(pane.size.height))
+
+
+def list_text(app: ReaderApp) -> str:
+    article_list = app.article_list
+    return "\n".join(article_list.render_line(y).text for y in range(article_list.size.height))
+
+
+async def test_starts_with_no_arguments_on_the_bundled_samples() -> None:
+    app = build_app([])
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.rows.total >= 8
+        assert app.focused is app.article_list
+        assert "articles" in app.sub_title and "unread" in app.sub_title
+        await pilot.press("enter")
+        assert app.pane.article is not None
+        assert app.pane.article.title.split()[0] in pane_text(app)
+
+
+async def test_list_fills_in_and_first_row_previews() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.rows.total == 4
+        assert app.article_list.current.id == FERRY
+        assert app.pane.article is not None and app.pane.article.id == FERRY
+        assert app.sub_title.startswith("4 articles · 4 unread")
+        text = list_text(app)
+        assert "Harbour ferry returns" in text
+        assert "Mar 14, 2021 · ◆1 ◩1 ❝2" in text
+        assert "●" in text  # unread marker
+
+
+async def test_list_cursor_keys() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        article_list = app.article_list
+        await pilot.press("j")
+        assert article_list.cursor == 1
+        await pilot.press("down")
+        assert article_list.cursor == 2
+        await pilot.press("k")
+        assert article_list.cursor == 1
+        await pilot.press("up")
+        assert article_list.cursor == 0
+        await pilot.press("G")
+        assert article_list.cursor == 3
+        await pilot.press("g")
+        assert article_list.cursor == 0
+        await pilot.press("end", "home")
+        assert article_list.cursor == 0
+        await pilot.press("pagedown")
+        assert article_list.cursor == 3
+        await pilot.press("pageup")
+        assert article_list.cursor == 0
+        await pilot.press("k")  # stays at the top
+        assert article_list.cursor == 0
+        # Moving previews the article without marking it read.
+        await pilot.press("j")
+        assert app.pane.article.id == MARKET
+        assert not app.flags.is_read(MARKET)
+
+
+async def test_enter_opens_marks_read_and_focuses_pane_escape_goes_back() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "enter")
+        assert app.focused is app.pane
+        assert app.pane.article.id == MARKET
+        assert app.flags.is_read(MARKET)
+        assert "3 unread" in app.sub_title
+        await pilot.press("escape")
+        assert app.focused is app.article_list
+
+
+async def test_tab_and_shift_tab_move_focus() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.focused is app.article_list
+        await pilot.press("tab")
+        assert app.focused is app.pane
+        await pilot.press("shift+tab")
+        assert app.focused is app.article_list
+
+
+async def test_n_and_p_step_through_articles_from_anywhere() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        assert app.pane.article.id == FERRY
+        await pilot.press("n")
+        assert app.pane.article.id == MARKET
+        assert app.focused is app.pane  # focus stays where it was
+        assert app.flags.is_read(MARKET)
+        await pilot.press("p")
+        assert app.pane.article.id == FERRY
+        await pilot.press("escape", "n")  # from the list too
+        assert app.article_list.cursor == 1
+        assert app.pane.article.id == MARKET
+
+
+async def test_pane_scrolls_by_line_and_by_page() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 16)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        pane = app.pane
+        assert pane.scroll_offset.y == 0
+        await pilot.press("j")
+        assert pane.scroll_offset.y == 1
+        await pilot.press("down", "down")
+        assert pane.scroll_offset.y == 3
+        await pilot.press("k")
+        assert pane.scroll_offset.y == 2
+        await pilot.press("up")
+        assert pane.scroll_offset.y == 1
+        await pilot.press("space")
+        assert pane.scroll_offset.y > 8
+        await pilot.press("shift+space")
+        assert pane.scroll_offset.y == 1
+        await pilot.press("G")
+        assert pane.scroll_offset.y == pane.max_scroll_y > 0
+        await pilot.press("g")
+        assert pane.scroll_offset.y == 0
+
+
+async def test_unit_cursor_walks_every_unit_and_shows_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 20)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        pane = app.pane
+        seen = []
+        for _ in range(9):
+            await pilot.press("right_square_bracket")
+            seen.append(pane.selected_unit)
+            start, end = pane.unit_lines(pane.selected)
+            top = pane.scroll_offset.y
+            # Scrolled into view, and marked in the margin.
+            assert top <= start and end <= top + pane.scrollable_content_region.height
+            assert "▌" in pane.render_line(start - top).text
+        assert seen == [
+            Unit("paragraph", 0),
+            Unit("paragraph", 1),
+            Unit("quote", 1, 0),
+            Unit("quote", 1, 1),
+            Unit("tweet", 2),
+            Unit("paragraph", 3),
+            Unit("photo_caption", 4),
+            Unit("paragraph", 5),
+            Unit("paragraph", 6),
+        ]
+        await pilot.press("left_square_bracket", "left_square_bracket")
+        assert pane.selected_unit == Unit("photo_caption", 4)
+        # Lines outside the selected unit carry no marker.
+        start, end = pane.unit_lines(pane.selected)
+        top = pane.scroll_offset.y
+        assert "▌" in pane.render_line(end - 1 - top).text
+        assert "▌" not in pane.render_line(end + 1 - top).text
+
+
+async def test_o_opens_the_selected_tweet_link_else_the_article_url(monkeypatch) -> None:
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "o")
+        assert opened == ["https://example.org/news/harbour-ferry"]
+        for _ in range(5):
+            await pilot.press("right_square_bracket")
+        assert app.pane.selected_unit.kind == "tweet"
+        await pilot.press("o")
+        assert opened[-1] == "https://t.co/Fk2mQp81Zx"
+
+
+async def test_slash_filters_by_title_as_you_type() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        await pilot.press(*"market")
+        assert len(app.article_list.rows) == 1
+        assert app.article_list.current.id == MARKET
+        assert "Night market" in list_text(app)
+        assert "Harbour ferry" not in list_text(app)
+        await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
+        # "m": market, exam, allotment; the ferry title has no m.
+        assert len(app.article_list.rows) == 3
+        await pilot.press("enter")
+        assert app.focused is app.article_list
+        await pilot.press("escape")
+        assert len(app.article_list.rows) == 4
+        assert not app.filter_input.display
+
+
+async def test_question_mark_shows_help_generated_from_bindings() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for binding in ReaderApp.BINDINGS:
+            assert binding.description in text
+        assert "Saving quotes" in text and "s to save" in text
+        assert "] " in text and "Next unit" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_q_quits() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+        assert not app.is_running
+
+
+async def test_command_palette_runs_reader_actions() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("ctrl+p")
+        assert isinstance(app.screen, CommandPalette)
+        await pilot.press(*"toggle outline")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.outline.display
+
+
+def test_every_bound_action_is_in_the_palette() -> None:
+    palette = {action for _title, _help, action in PALETTE_COMMANDS}
+    skipped = {"focus_next", "focus_previous"}  # Tab itself is the command
+    for binding in ReaderApp.BINDINGS:
+        if binding.action not in skipped:
+            assert binding.action in palette, binding.action
+
+
+async def test_outline_toggles_and_jumps_to_a_unit() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 16)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "t")
+        outline = app.outline
+        assert outline.display and app.focused is outline
+        labels = [str(outline.get_option_at_index(i).prompt) for i in range(outline.option_count)]
+        assert len(labels) == 4  # two quotes, a tweet, a caption
+        assert labels[2].startswith("◆ @portlanternferry")
+        assert labels[3].startswith("◩ photo")
+        await pilot.press("G", "enter")
+        assert app.pane.selected_unit == Unit("photo_caption", 4)
+        assert app.focused is app.pane
+        start, end = app.pane.unit_lines(app.pane.selected)
+        assert app.pane.scroll_offset.y <= start < app.pane.scroll_offset.y + 16
+        await pilot.press("t")
+        assert not outline.display
+
+
+async def test_outline_escape_closes_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "t", "escape")
+        assert not app.outline.display
+        assert app.focused is app.pane
+
+
+async def test_click_a_row_then_click_again_to_open() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        # Row 2 (third article) occupies list lines 4-5; the list starts below the header.
+        await pilot.click("#article-list", offset=(10, 4))
+        assert app.article_list.cursor == 2
+        assert app.focused is app.article_list
+        await pilot.click("#article-list", offset=(10, 5), times=2)
+        assert app.focused is app.pane
+        assert app.pane.article.id == app.article_list.current.id
+
+
+async def test_click_a_unit_selects_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        pane = app.pane
+        pane._ensure_layout()
+        tweet = next(i for i, u in enumerate(pane.units) if u.kind == "tweet")
+        start, end = pane.unit_lines(tweet)
+        await pilot.click("#reading-pane", offset=(20, start + 3))
+        assert pane.selected_unit == Unit("tweet", 2)
+        # A click on the words of a quote selects the quote, elsewhere the paragraph.
+        quote_unit = pane.units.index(Unit("quote", 1, 0))
+        q_start, _ = pane.unit_lines(quote_unit)
+        left, _measure = pane._geometry()
+        await pilot.click("#reading-pane", offset=(left + 3, q_start))
+        assert pane.selected_unit == Unit("quote", 1, 0)
+        para_lines = pane.unit_lines(pane.units.index(Unit("paragraph", 0)))
+        await pilot.click("#reading-pane", offset=(left + 3, para_lines[0]))
+        assert pane.selected_unit == Unit("paragraph", 0)
+
+
+async def test_reserved_keys_use_the_flag_hooks() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("b")
+        assert app.flags.is_bookmarked(FERRY)
+        assert "★" in list_text(app).splitlines()[0]
+        await pilot.press("b")
+        assert not app.flags.is_bookmarked(FERRY)
+        await pilot.press("m")
+        assert app.flags.is_read(FERRY)
+        assert "3 unread" in app.sub_title
+        await pilot.press("m")
+        assert not app.flags.is_read(FERRY)
+        await pilot.press("enter", "right_square_bracket", "s", "B")
+        await pilot.pause()
+        assert len(app._notifications) >= 6
+
+
+async def test_failed_files_notify_and_list_in_problems_view() -> None:
+    app = make_app(problems=(("broken/one.txt", "empty file"), ("two.bin", "binary file")))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.rows.total == 4  # the rest still load
+        assert [n.title for n in app._notifications] == ["Problems"]
+        assert "2 not loaded" in app.sub_title
+        await pilot.press("exclamation_mark")
+        assert isinstance(app.screen, ProblemsScreen)
+        text = str(app.screen.query_one("#problems-text").render())
+        assert "broken/one.txt" in text and "empty file" in text
+        assert "two.bin" in text and "binary file" in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, ProblemsScreen)
+
+
+async def test_narrow_terminal_alternates_list_and_pane() -> None:
+    app = make_app()
+    async with app.run_test(size=(64, 20)) as pilot:
+        await loaded(pilot)
+        assert app.narrow
+        assert app.article_list.display and app.article_list.size.width > 50
+        assert app.pane.size.width == 0  # hidden
+        await pilot.press("enter")
+        assert app.focused is app.pane
+        assert app.pane.size.width > 50
+        assert app.query_one("#list-column").size.width == 0
+        assert "Harbour ferry" in pane_text(app)
+        await pilot.press("escape")
+        assert app.focused is app.article_list
+        assert app.pane.size.width == 0
+        await pilot.press("tab")
+        assert app.focused is app.pane
+        await pilot.press("shift+tab")
+        assert app.focused is app.article_list
+
+
+async def test_resizing_switches_layout() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert not app.narrow
+        await pilot.resize_terminal(70, 24)
+        await pilot.pause()
+        assert app.narrow
+        await pilot.resize_terminal(120, 40)
+        await pilot.pause()
+        assert not app.narrow and app.pane.size.width > 0
