@@ -202,6 +202,10 @@ _GLUE = re.compile(
     r"|(?<=[^\s\d])(?=\d{1,2}h\d{2} ?: )"
 )
 _GLUED_LINE_MIN = 600
+# Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
+_GLUE_PARAGRAPH = re.compile(
+    _GLUE.pattern + r"|(?<=[a-zà-ÿ]{3})(?=[" + _UPPER + r"][a-zà-ÿ]{2})"
+)
 
 
 def _is_glued(line: str) -> bool:
@@ -235,30 +239,36 @@ def _gap_kind(sep: str) -> str:
     return "line"
 
 
-def _units_before(text: str, lo: int, hi: int, budget: int) -> list[_Unit]:
+def _line_is_glued(text: str, pos: int, cache: dict[int, bool]) -> bool:
+    """Whether the physical line around `pos` is a glued one (cached per line: linear time)."""
+    start = text.rfind("\n", 0, pos) + 1
+    hit = cache.get(start)
+    if hit is None:
+        end = text.find("\n", start)
+        hit = _is_glued(text[start : end if end >= 0 else len(text)])
+        cache[start] = hit
+    return hit
+
+
+def _units_before(
+    text: str, lo: int, hi: int, budget: int, cache: dict[int, bool]
+) -> list[_Unit]:
     """Units of text[lo:hi], last first, going back until `budget` characters are covered.
 
-    The last unit's `gap` describes what follows it (the signature); for earlier units it is the
-    separator to the next unit.
+    A unit is a line, or in a glued line a piece between two lost line breaks. Each unit's
+    `gap` is the separator between it and the unit after it (for the last one: the signature).
     """
     units: list[_Unit] = []
-    pos = hi
-    following = "line"
-    # Separators at the very end (signature on its own line or paragraph).
     seg = text[max(lo, hi - 50) : hi]
-    stripped = seg.rstrip(" \t\u00a0\n")
-    trailing = seg[len(stripped) :]
-    if "\n" in trailing:
-        following = _gap_kind(trailing)
+    trailing = seg[len(seg.rstrip(" \t\u00a0\n")) :]
+    following = _gap_kind(trailing) if "\n" in trailing else "line"
     pos = hi - len(trailing)
     covered = 0
     while pos > lo and covered <= budget:
         nl = text.rfind("\n", lo, pos)
         line_start = nl + 1 if nl >= 0 else lo
         line = text[line_start:pos]
-        if _is_glued(
-            text[line_start : text.find("\n", pos) if "\n" in text[pos:] else len(text)]
-        ) or (len(line) > _GLUED_LINE_MIN and _is_glued(line)):
+        if _line_is_glued(text, pos, cache):
             pieces = _glue_split_backward(line, line_start, budget - covered)
         else:
             pieces = [(line_start, line)]
@@ -270,24 +280,27 @@ def _units_before(text: str, lo: int, hi: int, budget: int) -> list[_Unit]:
             gap_after = "glue"
             if covered > budget:
                 break
-        if nl < 0 or nl < lo:
+        if nl < 0:
             break
-        # Walk back over the newline run.
-        sep_end = line_start
+        # Walk back over the run of newlines (and blank-looking lines) before this line.
         k = line_start - 1
         while k >= lo and text[k] in "\n \t\u00a0":
             k -= 1
-        sep = text[k + 1 : sep_end]
-        following = _gap_kind(sep) if "\n" in sep else "line"
+        sep = text[k + 1 : line_start]
+        following = _gap_kind(sep)
         pos = k + 1
-    # Attach each unit's gap to the unit (it separates the unit from the following one).
     return units
 
 
 def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int, str]]:
     """Split a glued line into pieces, only looking at its last `budget` characters (+slack)."""
     lo = max(0, len(line) - budget - 400)
-    cuts = [lo] + [m.start() for m in _GLUE.finditer(line, lo) if m.start() > lo] + [len(line)]
+    cuts = [lo]
+    for m in _GLUE.finditer(line, lo):
+        # Two patterns can fire a character apart (`"."Le`): keep the first cut.
+        if m.start() > cuts[-1] + 2:
+            cuts.append(m.start())
+    cuts.append(len(line))
     pieces = []
     for a, b in zip(cuts, cuts[1:], strict=False):
         if b > a:
@@ -299,7 +312,7 @@ def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int,
 # Evidence
 
 _SAYS = re.compile(
-    r"\b(?:said|says|say|tweeted|tweets|tweeting|wrote|writes|writing|posted|posting|told|"
+    r"\b(?:said|says|say|saying|tweeted|tweets|tweeting|wrote|writes|writing|posted|posting|told|"
     r"added|adds|according to|explained|asked|replied|responded|announced|noted|quipped|"
     r"declared|stated|reads|read|shared|urged|insisted|claimed|continued|put it|took to|"
     r"a déclaré|a-t-il|a-t-elle|a tweeté|a écrit|selon|souligne|a réagi|dijo|escribió|"
@@ -314,6 +327,7 @@ _DATELINE = re.compile(
     r"^\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _WORDS = re.compile(r"\w+")
+_BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
 
 
 def _words(text: str) -> list[str]:
@@ -345,7 +359,7 @@ def _ends_with_colon(text: str) -> bool:
 def _join_score(unit: _Unit, tweet_text: str, blank_doc: bool) -> float:
     """How strongly `unit` (just before the current tweet text) belongs to the tweet."""
     t = unit.text.strip()
-    score = {"line": 2.5 if blank_doc else -2.0, "wide": 2.0, "para": -2.5, "glue": 0.5}[unit.gap]
+    score = {"line": 2.5 if blank_doc else -2.0, "wide": 2.0, "para": -2.5, "glue": -1.0}[unit.gap]
     if _ends_with_colon(t):
         score -= 2.5 if (unit.gap == "line" and len(t) < 40) else 5.0
     if _SAYS.search(t):
@@ -360,6 +374,10 @@ def _join_score(unit: _Unit, tweet_text: str, blank_doc: bool) -> float:
         score += 0.5
     if _quotes_into(t, tweet_text):
         score -= 6.0
+    if not _BARE.sub("", tweet_text).strip(" \t\n.,:;!?-—–"):
+        # Text so far is only links, hashtags or mentions: a tweet rarely is, its words are
+        # just before.
+        score += 2.0
     return score
 
 
@@ -378,9 +396,11 @@ def _intro_strength(unit: _Unit | None, tweet_text: str) -> float:
     return s
 
 
-def _tweet_start(text: str, lo: int, sig: _Signature, blank_doc: bool) -> int:
+def _tweet_start(
+    text: str, lo: int, sig: _Signature, blank_doc: bool, cache: dict[int, bool]
+) -> int:
     """Offset where the tweet signed by `sig` starts (text[lo:sig.start] is what it may use)."""
-    units = _units_before(text, lo, sig.start, TWEET_LIMIT + 40)
+    units = _units_before(text, lo, sig.start, TWEET_LIMIT + 40, cache)
     if not units:
         return sig.start
     # The unit right before the signature is always the tweet (or the tweet's last piece).
@@ -520,7 +540,9 @@ def _paragraphs(text: str) -> Iterator[str]:
             continue
         if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
             start = 0
-            for m in _GLUE.finditer(para):
+            for m in _GLUE_PARAGRAPH.finditer(para):
+                if m.start() <= start + 2:
+                    continue
                 piece = para[start : m.start()].strip(" \t\u00a0\n")
                 if piece:
                     yield piece
@@ -568,9 +590,10 @@ def split_blocks(text: str) -> tuple[Block, ...]:
     blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip()
     handles = {s.author.casefold(): s.handle for s in sigs}
     blocks: list[Block] = []
+    glued_cache: dict[int, bool] = {}
     pos = 0
     for sig in sigs:
-        start = _tweet_start(text, pos, sig, blank_doc)
+        start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
         for para in _paragraphs(text[pos:start]):
             blocks.append(_classify(para, handles))
         tweet_text = _tidy_tweet_text(text[start : sig.start])
