@@ -143,8 +143,8 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     BookmarksScreen { layout: vertical; }
     BookmarksScreen #bm-title { height: 1; padding: 0 1; background: $panel; color: $text; }
     BookmarksScreen #bm-filters { height: auto; }
-    BookmarksScreen #bm-filter { width: 1fr; }
-    BookmarksScreen #bm-filters Select { width: 24; }
+    BookmarksScreen #bm-filter { width: 2fr; }
+    BookmarksScreen #bm-filters Select { width: 1fr; max-width: 28; }
     BookmarksScreen #bm-list { height: 1fr; }
     BookmarksScreen #bm-list > .option-list--option { padding: 0 1; }
     BookmarksScreen #bm-empty { padding: 1 2; color: $text-muted; height: auto; }
