@@ -55,14 +55,14 @@ def quote_entry(quote: SavedQuote) -> Content:
     note and tags. Built from plain strings with `Content.assemble`: nothing is markup."""
     head: list[tuple[str, str] | str] = [(KIND_LABELS.get(quote.kind, quote.kind), "bold $accent")]
     if quote.attribution:
-        head += ["  ", (_one_line(quote.attribution, 80), "$secondary")]
+        head += ["  ", (_one_line(quote.attribution, 80), "$text-secondary")]
     head += ["  ", (quote.created[:10], "$text-muted")]
     parts: list[tuple[str, str] | str] = [*head, "\n", _one_line(quote.text, _SNIPPET), "\n"]
     parts.append(
         (f"in {_one_line(quote.article_title or quote.article_source, 90)}", "italic $text-muted")
     )
     if quote.note:
-        parts += ["\n", ("✎ ", "$primary"), (_one_line(quote.note, 200), "$primary")]
+        parts += ["\n", ("✎ ", "$text-primary"), (_one_line(quote.note, 200), "$text-primary")]
     if quote.tags:
         parts += ["\n", (" ".join(f"#{t}" for t in quote.tags), "$text-muted")]
     return Content.assemble(*parts)
@@ -142,9 +142,9 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     DEFAULT_CSS = """
     BookmarksScreen { layout: vertical; }
     BookmarksScreen #bm-title { height: 1; padding: 0 1; background: $panel; color: $text; }
-    BookmarksScreen #bm-filters { height: auto; }
-    BookmarksScreen #bm-filter { width: 2fr; }
-    BookmarksScreen #bm-filters Select { width: 1fr; max-width: 28; }
+    BookmarksScreen #bm-filters { height: 1; margin: 1 0 0 0; }
+    BookmarksScreen #bm-filter { width: 2fr; margin-right: 1; }
+    BookmarksScreen #bm-filters Select { width: 1fr; max-width: 28; margin-left: 1; }
     BookmarksScreen #bm-list { height: 1fr; }
     BookmarksScreen #bm-list > .option-list--option { padding: 0 1; }
     BookmarksScreen #bm-empty { padding: 1 2; color: $text-muted; height: auto; }
@@ -187,10 +187,11 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     def compose(self) -> ComposeResult:
         yield Static(Content("Saved quotes"), id="bm-title")
         with Horizontal(id="bm-filters"):
-            yield Input(placeholder="Filter saved quotes…", id="bm-filter")
-            yield Select[str]([], prompt="Any kind", id="bm-kind")
-            yield Select[str]([], prompt="Any speaker", id="bm-speaker")
-            yield Select[str]([], prompt="Any article", id="bm-article")
+            # Compact (one line each) so the list keeps its room on a 20-line terminal.
+            yield Input(placeholder="/ filter saved quotes…", id="bm-filter", compact=True)
+            yield Select[str]([], prompt="Any kind", id="bm-kind", compact=True)
+            yield Select[str]([], prompt="Any speaker", id="bm-speaker", compact=True)
+            yield Select[str]([], prompt="Any article", id="bm-article", compact=True)
         yield OptionList(id="bm-list", markup=False)
         yield Footer()
 
@@ -286,9 +287,14 @@ class BookmarksScreen(Screen[SavedQuote | None]):
         self._shown = self.matching()
         option_list.clear_options()
         if self._shown:
-            option_list.add_options([Option(quote_entry(q), id=str(q.id)) for q in self._shown])
+            options: list[Option | None] = []
+            for q in self._shown:
+                if options:
+                    options.append(None)  # a separator line between entries
+                options.append(Option(quote_entry(q), id=str(q.id)))
+            option_list.add_options(options)
             index = next((i for i, q in enumerate(self._shown) if q.id == keep), 0)
-            option_list.highlighted = index
+            option_list.highlighted = option_list.get_option_index(str(self._shown[index].id))
         elif self._loaded:
             message = (
                 "No saved quotes match."
@@ -327,9 +333,10 @@ class BookmarksScreen(Screen[SavedQuote | None]):
         """The highlighted quote, if any."""
         option_list = self.query_one("#bm-list", OptionList)
         index = option_list.highlighted
-        if index is None or not self._shown or index >= len(self._shown):
+        if index is None or not self._shown:
             return None
-        return self._shown[index]
+        option_id = option_list.get_option_at_index(index).id
+        return next((q for q in self._shown if str(q.id) == option_id), None)
 
     @on(OptionList.OptionSelected, "#bm-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
