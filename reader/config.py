@@ -191,6 +191,7 @@ def effective_theme(
     user edited it later, so it wins; otherwise the app choice wins. Returns `(theme, message)`;
     `theme` None means the app's built-in default.
     """
+    wanted: str | None
     if remembered and (config_theme or None) == (remembered_config_theme or None):
         wanted = remembered
     else:

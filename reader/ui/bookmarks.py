@@ -20,6 +20,7 @@ All text from quotes and articles is rendered through `Content` / `Text` objects
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from rich.text import Text
 from textual import on, work
@@ -95,7 +96,7 @@ class QuoteEditScreen(ModalScreen[QuoteEdit | None]):
     QuoteEditScreen #edit-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     QuoteEditScreen Button { margin-left: 1; }
     """
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
         Binding("escape", "cancel", "Cancel"),
     ]
@@ -149,7 +150,7 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     BookmarksScreen #bm-list > .option-list--option { padding: 0 1; }
     BookmarksScreen #bm-empty { padding: 1 2; color: $text-muted; height: auto; }
     """
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_filter", "Filter"),
         Binding("e", "edit", "Note & tags"),
