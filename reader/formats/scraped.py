@@ -268,8 +268,17 @@ def _units_before(
         nl = text.rfind("\n", lo, pos)
         line_start = nl + 1 if nl >= 0 else lo
         line = text[line_start:pos]
+        inner = "glue"
         if _line_is_glued(text, pos, cache):
             pieces = _glue_split_backward(line, line_start, budget - covered)
+        elif (line_start == lo and lo > 0 and text[lo - 1] != "\n") or (
+            len(line) > TWEET_LIMIT + 12 and tweet_length(line) > TWEET_LIMIT + 12
+        ):
+            # Longer than any tweet, or going on after the previous signature: prose and tweet
+            # share the line (a scrape that turned line breaks into spaces). Its sentences are
+            # the candidate starts.
+            pieces = _sentence_split_backward(line, line_start, budget - covered)
+            inner = "sentence"
         else:
             pieces = [(line_start, line)]
         gap_after = following
@@ -277,7 +286,7 @@ def _units_before(
             if p_text.strip():
                 units.append(_Unit(p_text, p_start, gap_after))
                 covered += len(p_text)
-            gap_after = "glue"
+            gap_after = inner
             if covered > budget:
                 break
         if nl < 0:
@@ -290,6 +299,18 @@ def _units_before(
         following = _gap_kind(sep)
         pos = k + 1
     return units
+
+
+_SENTENCE_GAP = re.compile(
+    r"[.!?…][\"”»’)]*[ \t\u00a0]+(?=[\"“«(]?[" + _UPPER + r"0-9#@\U0001f300-\U0001faff])"
+)
+
+
+def _sentence_split_backward(line: str, offset: int, budget: int) -> list[tuple[int, str]]:
+    """Split an over-long line into sentences, only looking at its last `budget` characters."""
+    lo = max(0, len(line) - budget - 400)
+    cuts = [lo] + [m.end() for m in _SENTENCE_GAP.finditer(line, lo)] + [len(line)]
+    return [(offset + a, line[a:b]) for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
 
 
 def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int, str]]:
@@ -311,10 +332,12 @@ def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int,
 # ---------------------------------------------------------------------------------------------
 # Evidence
 
+# Reporting verbs: prose that introduces or attributes words. (Not `asked`, `say`, `read`:
+# tweets use those too.)
 _SAYS = re.compile(
-    r"\b(?:said|says|say|saying|tweeted|tweets|tweeting|wrote|writes|writing|posted|posting|told|"
-    r"added|adds|according to|explained|asked|replied|responded|announced|noted|quipped|"
-    r"declared|stated|reads|read|shared|urged|insisted|claimed|continued|put it|took to|"
+    r"\b(?:said|says|saying|tweeted|tweeting|wrote|writes|writing|posted|posting|told|"
+    r"according to|explained|replied|responded|announced|quipped|declared|stated|reads|"
+    r"insisted|claimed|took to|in a statement|"
     r"a déclaré|a-t-il|a-t-elle|a tweeté|a écrit|selon|souligne|a réagi|dijo|escribió|"
     r"sagte|schrieb)\b",
     re.IGNORECASE,
@@ -327,6 +350,12 @@ _DATELINE = re.compile(
     r"^\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _WORDS = re.compile(r"\w+")
+_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|us|you|your)\b")
+_QUOTED_ANY = re.compile(r"[\"“«][^\"“”«»]*[\"”»]")
+_INTRO_VERBS = re.compile(
+    r"\b(?:shared|reacted|summed up|put it|posted|responded|replied|wrote|tweeted)\b",
+    re.IGNORECASE,
+)
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
 
 
@@ -359,7 +388,13 @@ def _ends_with_colon(text: str) -> bool:
 def _join_score(unit: _Unit, tweet_text: str, blank_doc: bool) -> float:
     """How strongly `unit` (just before the current tweet text) belongs to the tweet."""
     t = unit.text.strip()
-    score = {"line": 2.5 if blank_doc else -2.0, "wide": 2.0, "para": -2.5, "glue": -1.0}[unit.gap]
+    score = {
+        "line": 2.5 if blank_doc else -2.0,
+        "wide": 2.0,
+        "para": -2.5,
+        "glue": -1.0,
+        "sentence": -0.5,
+    }[unit.gap]
     if _ends_with_colon(t):
         score -= 2.5 if (unit.gap == "line" and len(t) < 40) else 5.0
     if _SAYS.search(t):
@@ -368,6 +403,11 @@ def _join_score(unit: _Unit, tweet_text: str, blank_doc: bool) -> float:
         score -= 3.0
     if _TWEETISH.search(t):
         score += 1.5
+    if t.endswith("!"):
+        score += 0.5
+    if _PERSONAL.search(_QUOTED_ANY.sub("", t)):
+        # I / we / you outside quotation marks: rare in reporting, common in tweets.
+        score += 0.8
     if len(t) > 200:
         score -= 1.0
     if t[-1:].isalnum() and unit.gap != "glue":
@@ -388,10 +428,12 @@ def _intro_strength(unit: _Unit | None, tweet_text: str) -> float:
     t = unit.text.strip()
     s = 0.0
     if _ends_with_colon(t):
-        s += 3.0
+        # `Senate resolves to:` + line break inside a paragraph heads a list in the tweet; a
+        # paragraph ending in a colon introduces what follows.
+        s += 1.0 if unit.gap == "line" else 3.0
     if _quotes_into(t, tweet_text):
         s += 4.0
-    if _SAYS.search(t):
+    if _SAYS.search(t) or _INTRO_VERBS.search(t):
         s += 1.0
     return s
 
