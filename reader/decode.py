@@ -16,6 +16,7 @@ _SNIFF_BYTES = 64 * 1024
 # C0 controls that never appear in text files. Tab, LF, VT, FF, CR and ESC are excluded:
 # ESC shows up in hostile or terminal-captured text, which is text (the sanitiser cleans it).
 _BINARY_CONTROLS = frozenset(range(0x00, 0x20)) - {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1B}
+_BINARY_CONTROL_BYTES = bytes(sorted(_BINARY_CONTROLS))
 
 # Longest BOMs first: the UTF-32 LE BOM starts with the UTF-16 LE one.
 _BOMS: tuple[tuple[bytes, str], ...] = (
@@ -55,7 +56,9 @@ def looks_binary(data: bytes) -> bool:
     nuls = sample.count(0)
     if nuls > max(1, len(sample) // 1000):
         return True
-    controls = sum(1 for byte in sample if byte in _BINARY_CONTROLS)
+    # bytes.translate deletes the control bytes in C: a Python loop here cost more than parsing
+    # for a library of small files.
+    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROL_BYTES))
     return controls * 20 > len(sample)  # more than 5% control bytes
 
 
