@@ -554,7 +554,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> list[str]:
     """Insert `open` when no subcommand is named, so `reader PATH...` opens the app."""
-    commands = set(_subcommand_names(parser))
+    commands = set(subcommand_names(parser))
     takes_value = {"--data-dir", "--config"}
     index = 0
     while index < len(argv):
@@ -575,7 +575,8 @@ def _with_default_command(argv: list[str], parser: argparse.ArgumentParser) -> l
     return [*argv[:index], "open", *argv[index:]]
 
 
-def _subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
+def subcommand_names(parser: argparse.ArgumentParser) -> list[str]:
+    """The names of the subcommands `parser` knows, in registration order."""
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             return list(action.choices)

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 
 from reader import __version__
+from reader.cli import build_parser, subcommand_names
 from reader.paths import samples_dir
 
 SUBCOMMANDS = ["open", "parse", "list", "show"]
@@ -61,7 +62,10 @@ def test_help_lists_every_subcommand_and_each_has_examples() -> None:
     result = run("--help")
     assert result.returncode == 0
     text = result.stdout.decode()
-    for name in SUBCOMMANDS:
+    # Every registered subcommand, including those added later (index, search, export...).
+    names = subcommand_names(build_parser())
+    assert set(SUBCOMMANDS) <= set(names)
+    for name in names:
         assert f"\n    {name} " in text
         sub = run(name, "--help")
         assert sub.returncode == 0, name
