@@ -44,6 +44,8 @@ KIND_LABELS = {
     "sentence": "Excerpt",
 }
 _SNIPPET = 400
+PAGE = 200  # quotes shown before a "more" entry
+_MORE = "more"
 
 
 def _one_line(text: str, limit: int) -> str:
@@ -182,6 +184,7 @@ class BookmarksScreen(Screen[SavedQuote | None]):
         self._shown: list[SavedQuote] = []
         self._deleted: list[SavedQuote] = []  # undo stack, newest last
         self._loaded = False
+        self._limit = PAGE
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -286,15 +289,23 @@ class BookmarksScreen(Screen[SavedQuote | None]):
         previous = self.current_quote()
         keep = highlight if highlight is not None else (previous.id if previous else None)
         self._shown = self.matching()
+        index = next((i for i, q in enumerate(self._shown) if q.id == keep), 0)
+        if index >= self._limit:  # e.g. undo of a quote far down the list
+            self._limit = (index // PAGE + 1) * PAGE
         option_list.clear_options()
         if self._shown:
+            # OptionList measures every option it is given, so show a page at a time: typing
+            # stays fast with 10k quotes, and "more" extends the page.
             options: list[Option | None] = []
-            for q in self._shown:
+            for q in self._shown[: self._limit]:
                 if options:
                     options.append(None)  # a separator line between entries
                 options.append(Option(quote_entry(q), id=str(q.id)))
+            rest = len(self._shown) - self._limit
+            if rest > 0:
+                more = f"… {rest:,} more: press Enter to show {min(rest, PAGE)} more, or filter"
+                options += [None, Option(Content.styled(more, "$text-muted"), id=_MORE)]
             option_list.add_options(options)
-            index = next((i for i, q in enumerate(self._shown) if q.id == keep), 0)
             option_list.highlighted = option_list.get_option_index(str(self._shown[index].id))
         elif self._loaded:
             message = (
@@ -316,6 +327,7 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     @on(Input.Changed, "#bm-filter")
     def _filter_changed(self, event: Input.Changed) -> None:
         event.stop()
+        self._limit = PAGE
         self._refilter()
 
     @on(Input.Submitted, "#bm-filter")
@@ -326,6 +338,7 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     @on(Select.Changed)
     def _select_changed(self, event: Select.Changed) -> None:
         event.stop()
+        self._limit = PAGE
         self._refilter()
 
     # --- the highlighted quote -----------------------------------------------------------------
@@ -342,6 +355,11 @@ class BookmarksScreen(Screen[SavedQuote | None]):
     @on(OptionList.OptionSelected, "#bm-list")
     def _selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()
+        if event.option.id == _MORE:
+            first_new = self._shown[self._limit].id if len(self._shown) > self._limit else None
+            self._limit += PAGE
+            self._refilter(first_new)
+            return
         quote = self.current_quote()
         if quote is not None:
             self.app.post_message(self.OpenQuote(quote))

@@ -228,3 +228,28 @@ async def test_read_only_store_reports_instead_of_crashing(tmp_path: Path) -> No
             await pilot.pause()
             assert len(shown_texts(app)) == 4
             assert any("read-only" in str(n.message) for n in app._notifications)
+
+
+async def test_long_lists_show_a_page_and_more_on_demand(
+    store: StateStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import reader.ui.bookmarks as bookmarks
+
+    monkeypatch.setattr(bookmarks, "PAGE", 2)
+    app = Host(store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
+        option_list = app.screen.query_one("#bm-list", OptionList)
+        assert "2 more" in rendered(app)
+        assert "We were not consulted." not in rendered(app)
+        await pilot.press("j", "j", "enter")  # onto "more"
+        await pilot.pause()
+        assert "We were not consulted." in rendered(app) and "more" not in rendered(app)
+        screen = app.screen
+        assert isinstance(screen, BookmarksScreen)
+        # The cursor lands on the first newly shown quote.
+        assert screen.current_quote().text == "Water everywhere #flood"  # type: ignore[union-attr]
+        assert option_list.option_count == 4  # all four quotes, no "more" entry
+        # Typing starts from one page again, and counts every match.
+        await pilot.press("slash", "e")
+        assert len(screen._shown) == 4 and "2 more" in rendered(app)
