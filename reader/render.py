@@ -123,21 +123,23 @@ def block_renderable(block: Block, quotes: list[Quote]) -> RenderableType:
 
 
 def article_header(article: Article) -> RenderableType:
-    """Title, then date · source · reading time, then the URL when there is one."""
+    """Title; date · author · reading time; the source file; the URL when there is one.
+
+    The source and URL get lines of their own: long paths and links fold there instead of
+    breaking the line above in odd places.
+    """
     title = Text(article.title or "(untitled)", style=TITLE_STYLE)
-    meta = Text(style=META_STYLE)
     parts = []
     if article.date is not None:
         parts.append(short_date(article.date))
     if article.author:
         parts.append(article.author)
-    parts.append(display_path(article.source))
     parts.append(f"{reading_minutes(article)} min read")
-    meta.append(" · ".join(parts))
+    lines: list[RenderableType] = [title, Text(" · ".join(parts), style=META_STYLE)]
+    lines.append(Text(display_path(article.source), style=META_STYLE, overflow="fold"))
     if article.url:
-        meta.append("\n")
-        meta.append(article.url)
-    return Group(title, meta)
+        lines.append(Text(article.url, style=META_STYLE, overflow="fold"))
+    return Group(*lines)
 
 
 def article_renderables(article: Article) -> list[RenderableType]:

@@ -76,7 +76,8 @@ def test_plain_rendering_has_every_part_and_no_escape_codes() -> None:
     assert ESC not in out
     lines = out.splitlines()
     assert lines[0] == "Storm Elin closes the coast road"
-    assert lines[1] == "Jan 21, 2024 · storm.txt · 1 min read"
+    assert lines[1] == "Jan 21, 2024 · 1 min read"
+    assert lines[2] == "storm.txt"
     # The tweet is a panel whose top border carries the header.
     header_line = next(line for line in lines if "@metharbour ·" in line)
     assert header_line.startswith("╭─ Met Harbour Office @metharbour · Jul 3, 2018 ")
