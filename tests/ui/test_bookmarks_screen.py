@@ -119,7 +119,8 @@ async def test_filter_as_you_type_and_by_kind_speaker_article(store: StateStore)
         await pilot.pause()
         assert shown_texts(app) == [HOSTILE, "Water everywhere #flood"]
         # Text typed in the filter does not trigger the screen's letter keys.
-        await pilot.press("slash", "d", "u", "e")
+        await pilot.press("slash")
+        await pilot.press("d", "u", "e")
         assert len(store.list_quotes()) == 4
         assert not isinstance(app.screen, QuoteEditScreen)
 
@@ -251,5 +252,7 @@ async def test_long_lists_show_a_page_and_more_on_demand(
         assert screen.current_quote().text == "Water everywhere #flood"  # type: ignore[union-attr]
         assert option_list.option_count == 4  # all four quotes, no "more" entry
         # Typing starts from one page again, and counts every match.
-        await pilot.press("slash", "e")
+        await pilot.press("slash")
+        await pilot.press("e")
+        await pilot.pause()
         assert len(screen._shown) == 4 and "2 more" in rendered(app)
