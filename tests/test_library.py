@@ -118,10 +118,10 @@ def test_too_large_files_are_refused_without_reading_them(tmp_path: Path) -> Non
 def test_permission_errors_are_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = write(tmp_path / "secret.txt")
 
-    def refuse(self: Path) -> bytes:
+    def refuse(self: Path, *args: object, **kwargs: object) -> object:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(Path, "read_bytes", refuse)
+    monkeypatch.setattr(Path, "open", refuse)
     [error] = list(iter_articles([path]))
     assert isinstance(error, LoadError) and error.reason == "permission denied"
 
@@ -200,6 +200,18 @@ def test_registry_picks_by_extension_then_sniff_then_fallback(
 def test_load_file_reports_a_directory(tmp_path: Path) -> None:
     with pytest.raises(LoadError, match="is a directory"):
         load_file(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_devices_and_pipes_are_refused_not_read(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)  # opening it would block until a writer comes
+    items = list(iter_articles([fifo, "/dev/zero"]))
+    assert [(type(i), getattr(i, "reason", "")) for i in items] == [
+        (LoadError, "not a regular file (a device, pipe or socket)")
+    ] * 2
+    # In a folder a FIFO is skipped like any other non-article file.
+    assert list(expand_paths([tmp_path])) == []
 
 
 def test_default_paths_are_the_bundled_samples() -> None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import importlib
 import re
+import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,14 +148,27 @@ def format_for(path: Path, text: str) -> FormatSpec:
     return FALLBACK
 
 
+def _too_large(path: Path, size: int) -> LoadError:
+    mb = size / (1024 * 1024)
+    return LoadError(path, f"file too large ({mb:.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)")
+
+
 def read_text(path: Path) -> str:
     """Read and decode one file, raising LoadError with a reason a user understands."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            mb = size / (1024 * 1024)
-            raise LoadError(path, f"file too large ({mb:.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)")
-        data = path.read_bytes()
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise LoadError(path, "is a directory")
+        if not stat.S_ISREG(st.st_mode):
+            # /dev/zero never ends and a FIFO blocks until a writer comes: refuse, never hang.
+            raise LoadError(path, "not a regular file (a device, pipe or socket)")
+        if st.st_size > MAX_FILE_BYTES:
+            raise _too_large(path, st.st_size)
+        with path.open("rb") as handle:
+            # Bounded even if the file grows after the size check.
+            data = handle.read(MAX_FILE_BYTES + 1)
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(path, len(data))
     except FileNotFoundError:
         raise LoadError(path, "no such file") from None
     except IsADirectoryError:
