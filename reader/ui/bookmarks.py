@@ -290,8 +290,11 @@ class BookmarksScreen(Screen[SavedQuote | None]):
         keep = highlight if highlight is not None else (previous.id if previous else None)
         self._shown = self.matching()
         index = next((i for i, q in enumerate(self._shown) if q.id == keep), 0)
-        if index >= self._limit:  # e.g. undo of a quote far down the list
-            self._limit = (index // PAGE + 1) * PAGE
+        if index >= self._limit:
+            if highlight is not None:  # e.g. undo of a quote far down the list: show it
+                self._limit = (index // PAGE + 1) * PAGE
+            else:  # a new filter: start from the top of the first page
+                index = 0
         option_list.clear_options()
         if self._shown:
             # OptionList measures every option it is given, so show a page at a time: typing
