@@ -35,7 +35,9 @@ def strip_controls(text: str) -> str:
     Newlines and tabs are kept. CR is removed here, so callers that care about line
     structure normalise line endings first (see `clean_text`).
     """
-    if not text:
+    # Every escape sequence starts with a character `_CONTROL` matches: text without any (nearly
+    # all text) is returned after one fast scan instead of two substitutions.
+    if not text or _CONTROL.search(text) is None:
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
