@@ -57,11 +57,39 @@ def _paths_or_default(paths: list[str]) -> list[str]:
     return [str(p) for p in default_paths()]
 
 
+STDIN = "-"  # as a PATH: read one document from standard input (`./-` for a file named "-")
+STDIN_SOURCE = "<stdin>"
+
+
+def _stdin_articles() -> list[Article | LoadError]:
+    from reader.formats import MAX_FILE_BYTES, load_bytes
+
+    data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
+    try:
+        return list(load_bytes(data, STDIN_SOURCE))
+    except LoadError as exc:
+        return [*exc.articles, exc]
+
+
 def _articles(paths: Iterable[str], failures: list[LoadError]) -> Iterator[Article]:
-    """Articles under `paths`, reporting each problem on stderr as it happens."""
+    """Articles under `paths`, in order, reporting each problem on stderr as it happens."""
     from reader.library import iter_articles
 
-    for item in iter_articles(paths):
+    def chunks() -> Iterator[Article | LoadError]:
+        pending: list[str] = []
+        stdin_done = False
+        for path in paths:
+            if path != STDIN:
+                pending.append(path)
+                continue
+            yield from iter_articles(pending)
+            pending = []
+            if not stdin_done:  # standard input can be read only once
+                stdin_done = True
+                yield from _stdin_articles()
+        yield from iter_articles(pending)
+
+    for item in chunks():
         if isinstance(item, LoadError):
             report(item)
             failures.append(item)
@@ -140,9 +168,11 @@ def _add_parse(subparsers: _Subparsers) -> None:
             "reader parse article.txt",
             "reader parse ~/articles | jq -r '.blocks[] | select(.kind == \"tweet\") | .handle'",
             "reader parse 'scrapes/*.txt' > articles.jsonl",
+            "xclip -o | reader parse -          # standard input",
         ),
     )
-    parser.add_argument("paths", nargs="+", metavar="PATH", help="files, folders or glob patterns")
+    parser.add_argument("paths", nargs="+", metavar="PATH",
+                        help="files, folders or glob patterns; - reads standard input")
     parser.set_defaults(func=cmd_parse)
 
 
@@ -239,7 +269,8 @@ def _add_show(subparsers: _Subparsers) -> None:
             "NO_COLOR=1 reader show article.txt",
         ),
     )
-    parser.add_argument("target", metavar="PATH|ID", help="a file, or an article id or prefix")
+    parser.add_argument("target", metavar="PATH|ID",
+                        help="a file, - for standard input, or an article id or prefix")
     parser.add_argument("paths", nargs="*", metavar="PATH", help="where to look an ID up")
     parser.add_argument(
         "--color",
@@ -254,7 +285,7 @@ def _add_show(subparsers: _Subparsers) -> None:
 
 def _show_targets(args: argparse.Namespace, failures: list[LoadError]) -> list[Article]:
     target: str = args.target
-    if os.path.exists(target) and not args.paths:
+    if target == STDIN or (os.path.exists(target) and not args.paths):
         return list(_articles([target], failures))
     from reader.library import load_library
 

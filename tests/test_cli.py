@@ -28,12 +28,12 @@ BODY = (
 
 
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
-        timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
-    """`python -m reader ARGS` with no terminal: stdin closed, output captured as bytes."""
+        stdin: bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
+    """`python -m reader ARGS` with no terminal: stdin empty unless given, output as bytes."""
     full_env = {**os.environ, "PYTHONIOENCODING": "utf-8", **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "reader", *args],
-        cwd=cwd, env=full_env, stdin=subprocess.DEVNULL, capture_output=True, timeout=timeout,
+        cwd=cwd, env=full_env, input=stdin or b"", capture_output=True, timeout=timeout,
     )
 
 
@@ -239,3 +239,22 @@ def test_console_script_is_installed_and_matches_module(article: Path) -> None:
                             stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 0
     assert result.stdout == run("parse", str(article)).stdout
+
+
+def test_dash_reads_standard_input_in_path_order(article: Path) -> None:
+    text = b"Pasted from a browser.\n\nThe second paragraph.\n"
+    result = run("parse", str(article), "-", stdin=text)
+    assert result.returncode == 0, result.stderr
+    first, second = json_lines(result.stdout)
+    assert first["source"] == str(article)
+    assert second["source"] == "<stdin>"
+    assert second["blocks"][1]["text"] == "The second paragraph."
+    shown = run("show", "-", stdin=text)
+    assert shown.returncode == 0
+    assert shown.stdout.decode().startswith("Pasted from a browser.")
+
+
+def test_empty_standard_input_is_reported() -> None:
+    result = run("parse", "-", stdin=b"")
+    assert result.returncode == 1
+    assert stderr_lines(result) == ["reader: <stdin>: empty file"]

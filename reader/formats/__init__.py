@@ -189,17 +189,37 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
     `source` is the name recorded in the articles (default: the path as given, made printable).
     """
     text = read_text(path)
-    spec = format_for(path, text)
-    name = display_path(path) if source is None else source
+    return _parse(path, text, display_path(path) if source is None else source)
+
+
+def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
+    """Load articles from bytes that are not a file on disk (standard input, an archive member).
+
+    The format comes from `suffix` (such as ".md") if given, else from sniffing the text.
+    Raises LoadError naming `source`, like `load_file`.
+    """
+    if len(data) > MAX_FILE_BYTES:
+        raise _too_large(Path(source), len(data))
     try:
-        return spec.parser()(text, name)
+        text = decode_bytes(data)
+    except DecodeError as exc:
+        raise LoadError(source, exc.reason) from None
+    return _parse(Path(f"stream{suffix}"), text, source, where=source)
+
+
+def _parse(path: Path, text: str, source: str, where: str | Path | None = None) -> list[Article]:
+    """Parse decoded text with the format `path` and the text call for; errors name `where`."""
+    spec = format_for(path, text)
+    where = path if where is None else where
+    try:
+        return spec.parser()(text, source)
     except PartialLoad as exc:
-        raise LoadError(path, exc.reason, exc.articles) from None
+        raise LoadError(where, exc.reason, exc.articles) from None
     except RecursionError:
-        raise LoadError(path, f"too deeply nested to parse as {spec.name}") from None
+        raise LoadError(where, f"too deeply nested to parse as {spec.name}") from None
     except (ValueError, UnicodeError) as exc:
         # Format modules raise ValueError for input they cannot make sense of.
         reason = display_path(str(exc)) or type(exc).__name__
-        raise LoadError(path, f"not valid {spec.name}: {reason}") from None
+        raise LoadError(where, f"not valid {spec.name}: {reason}") from None
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a whole library
-        raise LoadError(path, f"{spec.name} parser failed ({type(exc).__name__})") from exc
+        raise LoadError(where, f"{spec.name} parser failed ({type(exc).__name__})") from exc
