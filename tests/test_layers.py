@@ -120,3 +120,13 @@ def test_cli_commands_other_than_the_app_do_not_load_textual() -> None:
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             stdin=subprocess.DEVNULL, timeout=120)
     assert result.returncode == 0, result.stderr
+
+
+def test_no_grab_bag_module_names() -> None:
+    # House style: modules are named for what they hold, never utils/helpers/manager.
+    vague = {"utils", "util", "helpers", "helper", "misc", "common"}
+    offenders = [
+        p.relative_to(PACKAGE).as_posix() for p in package_modules()
+        if p.stem in vague or "manager" in p.stem
+    ]
+    assert offenders == []
