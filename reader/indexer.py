@@ -18,18 +18,20 @@ from __future__ import annotations
 
 import glob
 import hashlib
+import multiprocessing
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
 from reader.formats import MAX_FILE_BYTES, LoadError, display_path, load_file
 from reader.library import expand_paths
-from reader.model import Article
-from reader.store.cache import ArticleCache, CachedFile
+from reader.store.cache import ArticleCache, CachedFile, PreparedArticle, prepare_article
 
 Phase = Literal["scanning", "indexing", "done", "cancelled"]
 
@@ -99,12 +101,15 @@ def index_paths(
     cancel: threading.Event | None = None,
     interval: float = 0.2,
     prune: bool = True,
+    workers: int | None = None,
 ) -> Iterator[IndexProgress]:
     """Bring the cache up to date with the files under `paths`, yielding progress.
 
     The last event has `phase` "done" (or "cancelled") and the run's totals. With `prune`, cached
     files under `paths` that no longer exist leave the cache (their reading state, kept by
-    article id in the state store, is not touched).
+    article id in the state store, is not touched). `workers`: processes parsing in parallel
+    (None: one per core, up to 4, when at least `PARALLEL_MIN_FILES` files need parsing; 0: all
+    in this thread).
     """
     started = time.perf_counter()
     stop = cancel or threading.Event()
@@ -149,36 +154,185 @@ def index_paths(
     counts.total = len(files)
     yield event("scanning")
 
-    # 2. Compare with the cache and parse what changed, committing in short batches so the UI
-    # (another connection) sees rows arrive and never waits long for the write lock.
+    # 2. Compare with the cache by size and mtime: unchanged files are done without reading.
     known = cache.files()
     seen: set[str] = set()
-    index = 0
-    while index < len(files):
-        batch_started = time.perf_counter()
-        with cache.batch():
-            while index < len(files):
-                if stop.is_set():
-                    break
-                path = files[index]
-                index += 1
-                key = os.path.abspath(path)
-                seen.add(key)
-                _index_one(path, key, known.get(key), cache, counts, pending_errors)
-                counts.done += 1
-                if time.perf_counter() - batch_started >= interval:
-                    break
-        if stop.is_set():
-            yield event("cancelled")
-            return
-        yield event("indexing")
+    todo: list[_Job] = []
+    for path in files:
+        key = os.path.abspath(path)
+        seen.add(key)
+        cached = known.get(key)
+        try:
+            st = path.stat()
+        except OSError as exc:
+            _fail(LoadError(path, exc.strerror or type(exc).__name__), counts, pending_errors)
+            counts.done += 1
+            continue
+        if cached is not None and (cached.size, cached.mtime_ns) == (st.st_size, st.st_mtime_ns):
+            counts.unchanged += 1
+            counts.done += 1
+            counts.articles += cached.articles
+            if cached.error:
+                _fail(LoadError(path, cached.error), counts, pending_errors)
+            continue
+        todo.append(_Job(str(path), key, st.st_size, st.st_mtime_ns, cached))
+    if stop.is_set():
+        yield event("cancelled")
+        return
+    yield event("indexing")
 
-    # 3. Files that were cached under these paths and are gone now leave the cache.
+    # 3. Read, hash and parse the rest (in worker processes when there are many), storing the
+    # results in short transactions so the UI (another connection) sees rows arrive and never
+    # waits long for the write lock.
+    results = _parse_all(todo, workers, stop)
+    try:
+        while True:
+            batch_started = time.perf_counter()
+            with cache.batch():
+                for job, outcome in results:
+                    _apply(job, outcome, cache, counts, pending_errors)
+                    counts.done += 1
+                    if stop.is_set() or time.perf_counter() - batch_started >= interval:
+                        break
+                else:
+                    break
+            if stop.is_set():
+                yield event("cancelled")
+                return
+            yield event("indexing")
+    finally:
+        results.close()
+    if stop.is_set():
+        yield event("cancelled")
+        return
+
+    # 4. Files that were cached under these paths and are gone now leave the cache.
     if prune:
         gone = [p for p in _known_under(known, paths, scope) if p not in seen]
         if gone:
             counts.removed = cache.forget(gone)
     yield event("done")
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """A file that must be read: new, or its size or mtime changed."""
+
+    path: str
+    key: str
+    size: int
+    mtime_ns: int
+    cached: CachedFile | None
+
+
+@dataclass(frozen=True, slots=True)
+class _Outcome:
+    """What reading one file gave (built in a worker process: plain picklable data)."""
+
+    digest: str = ""
+    articles: tuple[PreparedArticle, ...] = ()
+    error: str | None = None
+    touched: bool = False  # same bytes as cached: nothing to parse
+    cache_error: bool = True  # False: do not remember the error (the file may become readable)
+
+
+def _read_and_parse(path: str, key: str, size: int, cached_hash: str | None) -> _Outcome:
+    """Read, hash and (unless the hash is the cached one) parse one file. Never raises."""
+    if size > MAX_FILE_BYTES:
+        # Refused without reading it: a stray dump in the library must not stall indexing.
+        reason = f"file too large ({size / (1024 * 1024):.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)"
+        return _Outcome(error=reason)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        return _Outcome(error=exc.strerror or type(exc).__name__, cache_error=False)
+    digest = hashlib.sha256(data).hexdigest()
+    del data
+    if digest == cached_hash:
+        return _Outcome(digest=digest, touched=True)
+    try:
+        try:
+            articles, error = load_file(Path(path), source=display_path(key)), None
+        except LoadError as exc:
+            articles, error = exc.articles, exc.reason
+        return _Outcome(digest, tuple(prepare_article(a) for a in articles), error)
+    except Exception as exc:  # noqa: BLE001 - one file must never stop the whole library
+        return _Outcome(digest, (), f"could not be parsed ({type(exc).__name__})")
+
+
+def _job_outcome(job: _Job) -> _Outcome:
+    return _read_and_parse(job.path, job.key, job.size, job.cached.hash if job.cached else None)
+
+
+# Below this many files to parse, starting worker processes costs more than it saves.
+PARALLEL_MIN_FILES = 400
+
+
+def _parse_all(
+    todo: list[_Job], workers: int | None, stop: threading.Event
+) -> Generator[tuple[_Job, _Outcome], None, None]:
+    """(job, outcome) for every job, in order; in a process pool when it pays off."""
+    if workers is None:
+        workers = _default_workers() if len(todo) >= PARALLEL_MIN_FILES else 0
+    done = 0
+    if workers > 1:
+        # Fork when this process has one thread (the CLI): fast, and it does not re-run the
+        # main script. From the app's worker thread "spawn": forking a threaded process can copy
+        # a held lock into the child. A worker that dies (out of memory, a crash in the parser)
+        # breaks the pool instead of hanging it; the rest is then parsed here.
+        method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+        context = multiprocessing.get_context(method)
+        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        try:
+            outcomes = executor.map(_job_outcome, todo, chunksize=16)
+            for outcome in outcomes:
+                yield todo[done], outcome
+                done += 1
+                if stop.is_set():
+                    return
+        except BrokenProcessPool:
+            pass
+        finally:
+            executor.shutdown(wait=False, cancel_futures=True)
+    for job in todo[done:]:
+        if stop.is_set():
+            return
+        yield job, _job_outcome(job)
+
+
+def _default_workers() -> int:
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return min(cores, 4)
+
+
+def _apply(
+    job: _Job, outcome: _Outcome, cache: ArticleCache, counts: _Counts, errors: list[LoadError]
+) -> None:
+    """Record one file's outcome in the cache and the counts."""
+    if outcome.touched:
+        # Touched, not changed: keep the parsed articles, remember the new size and mtime.
+        cached = job.cached
+        assert cached is not None
+        cache.touch(job.key, CachedFile(job.size, job.mtime_ns, outcome.digest))
+        counts.unchanged += 1
+        counts.articles += cached.articles
+        if cached.error:
+            _fail(LoadError(job.path, cached.error), counts, errors)
+        return
+    if outcome.error is not None:
+        _fail(LoadError(job.path, outcome.error), counts, errors)
+        if not outcome.cache_error:
+            return
+    meta = CachedFile(job.size, job.mtime_ns, outcome.digest, 0, outcome.error)
+    cache.store(job.key, meta, outcome.articles, replace=job.cached is not None)
+    counts.articles += len(outcome.articles)
+    if job.cached is None:
+        counts.new += 1
+    else:
+        counts.changed += 1
 
 
 @dataclass
@@ -191,70 +345,6 @@ class _Counts:
     unchanged: int = 0
     removed: int = 0
     errors: int = 0
-
-
-def _index_one(
-    path: Path,
-    key: str,
-    cached: CachedFile | None,
-    cache: ArticleCache,
-    counts: _Counts,
-    errors: list[LoadError],
-) -> None:
-    """Check one file against the cache; parse and store it if it is new or changed."""
-    try:
-        st = path.stat()
-    except OSError as exc:
-        _fail(LoadError(path, exc.strerror or type(exc).__name__), counts, errors)
-        return
-    if cached is not None and cached.size == st.st_size and cached.mtime_ns == st.st_mtime_ns:
-        counts.unchanged += 1
-        counts.articles += cached.articles
-        if cached.error:
-            _fail(LoadError(path, cached.error), counts, errors)
-        return
-    if st.st_size > MAX_FILE_BYTES:
-        # Refused without reading it: a stray dump in the library must not stall indexing.
-        mb = st.st_size / (1024 * 1024)
-        reason = f"file too large ({mb:.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)"
-        _fail(LoadError(path, reason), counts, errors)
-        cache.store(key, CachedFile(st.st_size, st.st_mtime_ns, "", 0, reason), [])
-        _count_kind(cached, counts)
-        return
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        # Not cached: a permission problem may be fixed without the file changing.
-        _fail(LoadError(path, exc.strerror or type(exc).__name__), counts, errors)
-        return
-    digest = hashlib.sha256(data).hexdigest()
-    del data
-    if cached is not None and cached.hash == digest:
-        # Touched, not changed: keep the parsed articles, remember the new mtime.
-        cache.touch(key, CachedFile(st.st_size, st.st_mtime_ns, digest))
-        counts.unchanged += 1
-        counts.articles += cached.articles
-        if cached.error:
-            _fail(LoadError(path, cached.error), counts, errors)
-        return
-    articles: list[Article]
-    error: str | None = None
-    try:
-        articles = load_file(path, source=display_path(key))
-    except LoadError as exc:
-        articles = exc.articles
-        error = exc.reason
-        _fail(exc, counts, errors)
-    cache.store(key, CachedFile(st.st_size, st.st_mtime_ns, digest, 0, error), articles)
-    counts.articles += len(articles)
-    _count_kind(cached, counts)
-
-
-def _count_kind(cached: CachedFile | None, counts: _Counts) -> None:
-    if cached is None:
-        counts.new += 1
-    else:
-        counts.changed += 1
 
 
 def _fail(error: LoadError, counts: _Counts, errors: list[LoadError]) -> None:

@@ -6,7 +6,7 @@ deleted and created afresh (`ArticleCache.open` reports that in `rebuilt`).
 
 Per file: path (absolute), size, mtime and the SHA-256 of its bytes, so a relaunch re-parses only
 files that changed, and a touched-but-identical file only gets its mtime updated. Per article:
-the `Article.to_dict()` JSON (zlib-compressed) plus summary columns for listing 100,000 rows in one
+the `Article.to_dict()` JSON plus summary columns for listing 100,000 rows in one
 indexed query, FTS5 text columns (title, body, tweets, captions, quotes; bm25-ranked, title weighted
 highest) and the tweets / quotes tables behind the library-wide views.
 
@@ -22,14 +22,13 @@ import json
 import os
 import re
 import sqlite3
-import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from reader.model import Article, ArticleSummary, Tweet, parse_iso_date
+from reader.model import Article, ArticleSummary, PhotoCaption, Tweet, parse_iso_date
 from reader.query import Query, fold, make_snippet, match_spans, parse_query
 from reader.store.sqlite import connect, transaction
 
@@ -67,7 +66,7 @@ CREATE TABLE articles (
     captions INTEGER NOT NULL,
     quotes INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    data BLOB NOT NULL
+    data TEXT NOT NULL
 );
 CREATE INDEX articles_path ON articles(path, position);
 CREATE INDEX articles_id ON articles(id);
@@ -222,6 +221,66 @@ def _date_key(date: _dt.date | None) -> int:
     return -date.toordinal() if date else 1
 
 
+# What `store` inserts for one article, as plain tuples (cheap to pickle from a worker):
+# (article row, search columns, tweet rows, quote rows).
+PreparedArticle = tuple[
+    tuple[object, ...], tuple[str, ...], list[tuple[object, ...]], list[tuple[object, ...]]
+]
+
+
+def prepare_article(article: Article) -> PreparedArticle:
+    """Everything the cache stores for `article`, computed without a connection.
+
+    Pure and picklable, so the indexer's worker processes do this work and the one writing
+    connection only inserts rows.
+    """
+    summary = article.summary()
+    data = json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":"))
+    row = (
+        article.id,
+        article.source,
+        article.title,
+        article.title.casefold(),
+        article.date.isoformat() if article.date else None,
+        _date_key(article.date),
+        summary.tweets,
+        summary.captions,
+        summary.quotes,
+        summary.words,
+        data,
+    )
+    body: list[str] = []
+    tweets: list[str] = []
+    captions: list[str] = []
+    tweet_rows: list[tuple[object, ...]] = []
+    for index, block in enumerate(article.blocks):
+        if isinstance(block, Tweet):
+            tweets.append(f"{block.text}\n{block.author} @{block.handle}")
+            tweet_rows.append(
+                (
+                    index,
+                    _handle_key(block.handle, block.author),
+                    block.handle,
+                    block.author,
+                    block.date.isoformat() if block.date else None,
+                    block.text,
+                    tweet_key(block.handle, block.date, block.text),
+                )
+            )
+        elif isinstance(block, PhotoCaption):
+            captions.append(f"{block.text}\n{block.credit}")
+        else:
+            body.append(block.text)
+    quote_rows: list[tuple[object, ...]] = [
+        (n, q.block, q.speaker, speaker_key(q.speaker), q.text)
+        for n, q in enumerate(article.quotes)
+        if q.speaker
+    ]
+    quotes = "\n".join(f"{q.text}\n{q.speaker or ''}" for q in article.quotes)
+    columns = (article.title, "\n".join(body), "\n".join(tweets), "\n".join(captions), quotes)
+    return row, columns, tweet_rows, quote_rows
+
+
 class ArticleCache:
     """The parsed-article cache. Open with `ArticleCache.open(data_dir)` or `ArticleCache(path)`.
 
@@ -262,6 +321,10 @@ class ArticleCache:
 
     def _open(self) -> sqlite3.Connection:
         conn = connect(self.path)
+        # Everything here can be rebuilt from the user's files, so trade durability against a
+        # power cut for speed (an application crash still cannot corrupt it in WAL mode).
+        conn.execute("PRAGMA synchronous = OFF")
+        conn.execute("PRAGMA cache_size = -16000")
         try:
             mode = "fts5" if self.fts else "like"
             with transaction(conn):
@@ -338,18 +401,32 @@ class ArticleCache:
         # Inside `batch()` a write joins the open transaction; alone it is its own.
         return nullcontext() if self.conn.in_transaction else transaction(self.conn)
 
-    def store(self, path: str, meta: CachedFile, articles: Sequence[Article]) -> None:
+    def store(
+        self,
+        path: str,
+        meta: CachedFile,
+        articles: Sequence[Article | PreparedArticle],
+        *,
+        replace: bool = True,
+    ) -> None:
         """Replace everything cached for `path` with `articles` (possibly none: a file that
-        failed is cached with `meta.error`, so it is not re-read until it changes)."""
+        failed is cached with `meta.error`, so it is not re-read until it changes).
+
+        `articles` may be `prepare_article()` results, computed in a worker process so that
+        this (single-writer) connection only inserts. `replace=False` is a promise that `path`
+        is not cached yet (the indexer knows), which saves looking for old rows to delete.
+        """
         with self._write():
-            self._forget(path)
+            if replace:
+                self._forget(path)
             self.conn.execute(
                 "INSERT INTO files (path, size, mtime_ns, hash, articles, error)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
                 (path, meta.size, meta.mtime_ns, meta.hash, len(articles), meta.error),
             )
             for position, article in enumerate(articles):
-                self._insert_article(path, position, article)
+                prepared = article if isinstance(article, tuple) else prepare_article(article)
+                self._insert(path, position, prepared)
 
     def touch(self, path: str, meta: CachedFile) -> None:
         """Same content, new size/mtime (a `touch`, a copy over itself): no re-parse needed."""
@@ -368,86 +445,34 @@ class ArticleCache:
         return n
 
     def _forget(self, path: str) -> int:
-        self.conn.execute(
-            "DELETE FROM search_text WHERE rowid IN (SELECT rowid FROM articles WHERE path = ?)",
-            (path,),
-        )
+        rowids = [
+            (r[0],) for r in self.conn.execute("SELECT rowid FROM articles WHERE path = ?", (path,))
+        ]
+        # One rowid at a time: FTS5 answers `rowid = ?` from its index, but would scan the whole
+        # table for `rowid IN (subquery)`.
+        self.conn.executemany("DELETE FROM search_text WHERE rowid = ?", rowids)
         # Cascades to articles, tweets and quotes.
         return self.conn.execute("DELETE FROM files WHERE path = ?", (path,)).rowcount
 
-    def _insert_article(self, path: str, position: int, article: Article) -> None:
-        summary = article.summary()
-        data = zlib.compress(
-            json.dumps(article.to_dict(), ensure_ascii=False, separators=(",", ":")).encode(),
-            1,
-        )
-        cur = self.conn.execute(
+    def _insert(self, path: str, position: int, prepared: PreparedArticle) -> None:
+        row, columns, tweet_rows, quote_rows = prepared
+        rowid = self.conn.execute(
             "INSERT INTO articles (path, position, id, source, title, title_key, date, date_key,"
             " tweets, captions, quotes, words, data) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                path,
-                position,
-                article.id,
-                article.source,
-                article.title,
-                article.title.casefold(),
-                article.date.isoformat() if article.date else None,
-                _date_key(article.date),
-                summary.tweets,
-                summary.captions,
-                summary.quotes,
-                summary.words,
-                data,
-            ),
-        )
-        rowid = cur.lastrowid
-        body: list[str] = []
-        tweets: list[str] = []
-        captions: list[str] = []
-        for index, block in enumerate(article.blocks):
-            if isinstance(block, Tweet):
-                tweets.append(f"{block.text}\n{block.author} @{block.handle}")
-                self.conn.execute(
-                    "INSERT INTO tweets (article, block, handle_key, handle, author, date, text,"
-                    " tweet_key) VALUES (?,?,?,?,?,?,?,?)",
-                    (
-                        rowid,
-                        index,
-                        _handle_key(block.handle, block.author),
-                        block.handle,
-                        block.author,
-                        block.date.isoformat() if block.date else None,
-                        block.text,
-                        tweet_key(block.handle, block.date, block.text),
-                    ),
-                )
-            elif block.kind == "photo_caption":
-                captions.append(f"{block.text}\n{block.credit}")  # type: ignore[union-attr]
-            else:
-                body.append(block.text)
-        quotes = []
-        for position_q, quote in enumerate(article.quotes):
-            quotes.append(f"{quote.text}\n{quote.speaker or ''}")
-            if quote.speaker:
-                self.conn.execute(
-                    "INSERT INTO quotes (article, position, block, speaker, speaker_key, text)"
-                    " VALUES (?,?,?,?,?,?)",
-                    (
-                        rowid,
-                        position_q,
-                        quote.block,
-                        quote.speaker,
-                        speaker_key(quote.speaker),
-                        quote.text,
-                    ),
-                )
-        columns = [
-            article.title,
-            "\n".join(body),
-            "\n".join(tweets),
-            "\n".join(captions),
-            "\n".join(quotes),
-        ]
+            (path, position, *row),
+        ).lastrowid
+        if tweet_rows:
+            self.conn.executemany(
+                "INSERT INTO tweets (article, block, handle_key, handle, author, date, text,"
+                " tweet_key) VALUES (?,?,?,?,?,?,?,?)",
+                [(rowid, *t) for t in tweet_rows],
+            )
+        if quote_rows:
+            self.conn.executemany(
+                "INSERT INTO quotes (article, position, block, speaker, speaker_key, text)"
+                " VALUES (?,?,?,?,?,?)",
+                [(rowid, *q) for q in quote_rows],
+            )
         if self.fts:
             self.conn.execute(
                 "INSERT INTO search_text (rowid, title, body, tweets, captions, quotes)"
@@ -523,7 +548,7 @@ class ArticleCache:
         ).fetchone()
         if row is None:
             return None
-        return Article.from_dict(json.loads(zlib.decompress(row[0])))
+        return Article.from_dict(json.loads(row[0]))
 
     def sources(self, article_id: str) -> list[str]:
         """Every path holding an article with this id (copies of one file share an id)."""
