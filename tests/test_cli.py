@@ -27,6 +27,15 @@ BODY = (
 )
 
 
+@pytest.fixture(autouse=True)
+def isolated_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never read or write the developer's real data folder (subprocesses inherit this)."""
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("READER_CONFIG", raising=False)
+
+
 def run(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None,
         stdin: bytes | None = None, timeout: float = 60) -> subprocess.CompletedProcess[bytes]:
     """`python -m reader ARGS` with no terminal: stdin empty unless given, output as bytes."""

@@ -23,6 +23,15 @@ SQL = re.compile(
 )
 
 
+@pytest.fixture(autouse=True)
+def isolated_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never read or write the developer's real data folder (subprocesses inherit this)."""
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("READER_CONFIG", raising=False)
+
+
 def imported_modules(source: str) -> set[str]:
     """Every module an `import` or `from ... import` names, at any depth of the code."""
     found: set[str] = set()

@@ -21,6 +21,15 @@ ESC = "\x1b"
 COLOUR_SGR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|4[0-9]|9[0-7])[;m]")
 
 
+@pytest.fixture(autouse=True)
+def isolated_state(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Never read or write the developer's real data folder (subprocesses inherit this)."""
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path_factory.mktemp("data")))
+    monkeypatch.delenv("READER_CONFIG", raising=False)
+
+
 def sample_article(**overrides: object) -> Article:
     fields: dict[str, object] = {
         "id": "0123456789abcdef",
