@@ -60,6 +60,13 @@ class MarkReadPolicy:
                     return cls("after", seconds)
         raise ValueError(f'expected "open", "manual" or "after:N", got {_show(value)}')
 
+    @property
+    def delay(self) -> float | None:
+        """Seconds after opening before the article counts as read; None: only `m` marks it."""
+        if self.mode == "manual":
+            return None
+        return self.seconds if self.mode == "after" else 0.0
+
     def __str__(self) -> str:
         if self.mode == "after":
             return f"after:{self.seconds:g}"

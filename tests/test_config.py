@@ -163,3 +163,9 @@ def test_theme_choice_round_trips_through_the_store(tmp_path: Path) -> None:
         remembered = (store.remembered_theme(), store.remembered_theme_config())
     assert remembered == ("dracula", "nord")
     assert effective_theme("nord", *remembered) == ("dracula", None)
+
+
+def test_mark_read_delay() -> None:
+    assert MarkReadPolicy.parse("open").delay == 0.0
+    assert MarkReadPolicy.parse("after:7").delay == 7.0
+    assert MarkReadPolicy.parse("manual").delay is None

@@ -644,6 +644,61 @@ class StateStore:
             self._set_setting(conn, "theme.config", config_theme or "")
 
 
+class ArticleFlags:
+    """Read and bookmark marks for the UI: in-memory id sets (O(1) membership for 100k list
+    rows) kept in step with the store. Same methods as the app's in-memory `SessionFlags`.
+
+    Each change is applied to the sets and then saved. If saving fails (a read-only session,
+    a full disk) the change still holds for this session and `StoreError` is raised *after*
+    it, so the UI can say "not saved" while the list stays consistent with what was pressed.
+    """
+
+    def __init__(self, store: StateStore) -> None:
+        self.store = store
+        self.read: set[str] = store.read_ids()
+        self.bookmarked: set[str] = store.bookmarked_ids()
+
+    def is_read(self, article_id: str) -> bool:
+        """True if the article is marked read."""
+        return article_id in self.read
+
+    def is_bookmarked(self, article_id: str) -> bool:
+        """True if the article is bookmarked."""
+        return article_id in self.bookmarked
+
+    def mark_read(self, article_id: str, path: str | None = None, title: str | None = None) -> None:
+        """Mark read (the open policy); saves only if it was not read already."""
+        if article_id in self.read:
+            return
+        self.read.add(article_id)
+        self.store.mark_read(article_id, path, title)
+
+    def toggle_read(
+        self, article_id: str, path: str | None = None, title: str | None = None
+    ) -> bool:
+        """Flip the read mark; returns the new value."""
+        new = article_id not in self.read
+        self.read.symmetric_difference_update({article_id})
+        self.store.mark_read(article_id, path, title, read=new)
+        return new
+
+    def toggle_bookmark(
+        self, article_id: str, path: str | None = None, title: str | None = None
+    ) -> bool:
+        """Flip the bookmark; returns the new value."""
+        new = article_id not in self.bookmarked
+        self.bookmarked.symmetric_difference_update({article_id})
+        self.store.set_bookmarked(article_id, new, path, title)
+        return new
+
+    def mark_all_read(self, article_ids: Iterable[str]) -> int:
+        """Mark every given article read (the current filter); returns how many changed."""
+        ids = [i for i in article_ids if i not in self.read]
+        self.read.update(ids)
+        self.store.mark_all_read(ids)
+        return len(ids)
+
+
 # --- rows ------------------------------------------------------------------------------------
 
 _QUOTE_COLUMNS = (

@@ -9,7 +9,14 @@ import pytest
 
 from reader.saving import SavedQuote
 from reader.store.location import ENV_DATA_DIR, STATE_FILENAME, data_dir, state_path
-from reader.store.state import SCHEMA_VERSION, Position, StateStore, StoreError
+from reader.store.state import (
+    SCHEMA_VERSION,
+    ArticleFlags,
+    Position,
+    StateStore,
+    StoreError,
+    StoreReadOnlyError,
+)
 
 
 def make_quote(n: int = 0, **changes: object) -> SavedQuote:
@@ -247,3 +254,33 @@ def test_articles_lists_everything_with_state(store: StateStore) -> None:
         ("a", True, False),
         ("b", False, True),
     ]
+
+
+def test_article_flags_keep_sets_and_file_in_step(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path) as s:
+        s.mark_read("old")
+        flags = ArticleFlags(s)
+        assert flags.is_read("old") and not flags.is_bookmarked("old")
+        flags.mark_read("a", "/a.txt", "A")
+        assert flags.toggle_read("old") is False
+        assert flags.toggle_bookmark("b") is True
+        assert flags.mark_all_read(["a", "c", "d"]) == 2
+        assert flags.read == {"a", "c", "d"} and flags.bookmarked == {"b"}
+    with StateStore.open(tmp_path) as again:
+        assert again.read_ids() == {"a", "c", "d"} and again.bookmarked_ids() == {"b"}
+        assert again.article("a").path == "/a.txt"  # type: ignore[union-attr]
+
+
+def test_article_flags_in_a_read_only_session_hold_for_the_session(tmp_path: Path) -> None:
+    with StateStore.open(tmp_path) as s:
+        s.mark_read("a")
+    raw = sqlite3.connect(tmp_path / STATE_FILENAME)
+    raw.execute("UPDATE schema_version SET version = 500")
+    raw.commit()
+    raw.close()
+    with StateStore.open(tmp_path) as ro:
+        flags = ArticleFlags(ro)
+        with pytest.raises(StoreReadOnlyError, match="read-only"):
+            flags.toggle_bookmark("a")
+        assert flags.is_bookmarked("a")  # pressed, shown, but reported as not saved
+        assert ro.bookmarked_ids() == set()
