@@ -38,23 +38,39 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
     return (st.st_dev, st.st_ino)
 
 
-def _walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[Path | LoadError]:
-    """Files under `folder` with a known extension, depth first, sorted by name, hidden skipped.
-
-    `ancestors` holds the (device, inode) of every folder above: a symlink back to one of them
-    is a loop, reported once instead of followed forever.
-    """
+def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | LoadError:
     try:
         with os.scandir(folder) as it:
-            entries = sorted(it, key=lambda e: e.name)
+            return sorted(it, key=lambda e: e.name)
     except PermissionError:
-        yield LoadError(folder, "permission denied")
-        return
+        return LoadError(folder, "permission denied")
     except OSError as exc:
-        yield LoadError(folder, exc.strerror or type(exc).__name__)
-        return
+        return LoadError(folder, exc.strerror or type(exc).__name__)
+
+
+def _walk(root: Path, root_id: tuple[int, int]) -> Iterator[Path | LoadError]:
+    """Files under `root` with a known extension, depth first, sorted by name, hidden skipped.
+
+    Iterative (a deep tree cannot exhaust the recursion limit). A symlink back to a folder
+    above is a loop, reported once; a folder reached a second time through another link is
+    skipped quietly, so a web of links costs one visit per folder.
+    """
     extensions = known_extensions()
-    for entry in entries:
+    visited = {root_id}
+    # Each frame: the folder, the (device, inode) of it and every folder above, its entries.
+    first = _sorted_entries(root)
+    if isinstance(first, LoadError):
+        yield first
+        return
+    stack: list[tuple[Path, frozenset[tuple[int, int]], Iterator[os.DirEntry[str]]]] = [
+        (root, frozenset({root_id}), iter(first))
+    ]
+    while stack:
+        folder, ancestors, entries = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
         if _is_hidden(entry.name):
             continue
         path = folder / entry.name
@@ -75,11 +91,18 @@ def _walk(folder: Path, ancestors: frozenset[tuple[int, int]]) -> Iterator[Path 
             if identity in ancestors:
                 yield LoadError(path, "directory loop (symbolic link to a parent folder), skipped")
                 continue
-            yield from _walk(path, ancestors | {identity})
+            if identity in visited:
+                continue
+            visited.add(identity)
+            children = _sorted_entries(path)
+            if isinstance(children, LoadError):
+                yield children
+                continue
+            stack.append((path, ancestors | {identity}, iter(children)))
         elif stat.S_ISREG(st.st_mode) and path.suffix.lower() in extensions:
             yield path
-        # Other files in a folder (images, unknown types) are not articles: skipped quietly.
-        # Named explicitly on the command line, they are tried and get a clear reason instead.
+        # Other files in a folder (images, unknown types, pipes) are not articles: skipped
+        # quietly. Named explicitly on the command line, they get a clear reason instead.
 
 
 def _expand_one(raw: str | Path) -> Iterator[Path | LoadError]:
@@ -106,7 +129,7 @@ def _expand_one(raw: str | Path) -> Iterator[Path | LoadError]:
         yield LoadError(path, exc.strerror or type(exc).__name__)
         return
     if stat.S_ISDIR(st.st_mode):
-        yield from _walk(path, frozenset({(st.st_dev, st.st_ino)}))
+        yield from _walk(path, (st.st_dev, st.st_ino))
     else:
         yield path
 

@@ -100,6 +100,28 @@ def test_symlink_loops_end_with_a_message(tmp_path: Path) -> None:
     assert "self.txt" in errors
 
 
+def test_a_very_deep_tree_does_not_exhaust_recursion(tmp_path: Path) -> None:
+    deep = tmp_path
+    for _ in range(sys.getrecursionlimit() + 50):
+        deep = deep / "d"
+        deep.mkdir()
+    write(deep / "bottom.txt")
+    assert list(expand_paths([tmp_path])) == [deep / "bottom.txt"]
+
+
+def test_a_web_of_links_visits_each_folder_once(tmp_path: Path) -> None:
+    # Ten links to b, each of b's ten links to c...: followed naively that is 10**4 visits.
+    levels = [tmp_path / name for name in ("a", "b", "c", "d", "e")]
+    for level in levels:
+        level.mkdir()
+    for upper, lower in zip(levels, levels[1:], strict=False):
+        for i in range(10):
+            (upper / f"link{i}").symlink_to(lower, target_is_directory=True)
+    write(levels[-1] / "leaf.txt")
+    found = list(expand_paths([levels[0]]))
+    assert found == [levels[0] / "link0" / "link0" / "link0" / "link0" / "leaf.txt"]
+
+
 def test_the_same_file_twice_or_through_a_link_loads_once(tmp_path: Path) -> None:
     path = write(tmp_path / "a.txt")
     (tmp_path / "alias.txt").symlink_to(path)
