@@ -94,10 +94,13 @@ def _paragraph(paragraph: Paragraph, quotes: list[Quote]) -> Text:
 
 def _caption(caption: PhotoCaption) -> RenderableType:
     lines = Text()
-    lines.append("Photo: ", CAPTION_LABEL_STYLE)
-    lines.append(caption.text, CAPTION_STYLE)
+    lines.append("Photo:", CAPTION_LABEL_STYLE)
+    if caption.text:
+        lines.append(" ")
+        lines.append(caption.text, CAPTION_STYLE)
     if caption.credit:
-        lines.append("\n")
+        # A credit-only line ("Featured image via ...") goes on the label's line.
+        lines.append("\n" if caption.text else " ")
         lines.append(caption.credit, CREDIT_STYLE)
     return Padding(lines, (0, 0, 0, 2), expand=False)
 

@@ -96,6 +96,12 @@ def test_plain_rendering_has_every_part_and_no_escape_codes() -> None:
     assert "Read More" in lines
 
 
+def test_a_credit_only_caption_sits_on_one_line() -> None:
+    article = sample_article(blocks=(PhotoCaption(text="", credit="Featured image via Flickr"),),
+                             quotes=())
+    assert "  Photo: Featured image via Flickr" in render(article).splitlines()
+
+
 def test_styles_mark_captions_credits_quotes_and_tweet_entities() -> None:
     out = render(sample_article(), color="always")
     assert "\x1b[2mAled Rhys / Reuters" in out  # dimmed credit
