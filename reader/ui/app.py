@@ -99,24 +99,60 @@ class ReaderApp(App[int]):
     COMMANDS = App.COMMANDS | {ReaderCommands}
 
     BINDINGS: list[BindingType] = [
-        Binding("n", "next_article", "Next"),
-        Binding("p", "previous_article", "Prev"),
-        Binding("right_square_bracket", "next_unit", "Next unit"),
-        Binding("left_square_bracket", "previous_unit", "Prev unit", show=False),
-        Binding("t", "toggle_outline", "Outline"),
-        Binding("slash", "filter", "Filter"),
-        Binding("o", "open_link", "Open link", show=False),
-        Binding("question_mark", "help", "Help"),
-        Binding("q", "quit", "Quit"),
-        Binding("tab", "focus_next", "Next pane", show=False),
-        Binding("shift+tab", "focus_previous", "Previous pane", show=False),
-        Binding("escape", "back", "Back", show=False),
-        Binding("exclamation_mark", "problems", "Problems", show=False),
+        # Footer shows the description; help shows the tooltip.
+        Binding("n", "next_article", "Next", tooltip="Open the next article"),
+        Binding("p", "previous_article", "Prev", tooltip="Open the previous article"),
+        Binding(
+            "right_square_bracket",
+            "next_unit",
+            "Next unit",
+            tooltip="Select the next tweet, caption, quote or paragraph",
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_unit",
+            "Prev unit",
+            show=False,
+            tooltip="Select the previous tweet, caption, quote or paragraph",
+        ),
+        Binding("t", "toggle_outline", "Outline", tooltip="Show or hide the outline"),
+        Binding("slash", "filter", "Filter", tooltip="Filter the list by title as you type"),
+        Binding(
+            "o",
+            "open_link",
+            "Open link",
+            show=False,
+            tooltip="Open the selected tweet's link, or the article's, in the browser",
+        ),
+        Binding("question_mark", "help", "Help", tooltip="This help"),
+        Binding("q", "quit", "Quit", tooltip="Quit"),
+        Binding("tab", "focus_next", "Next pane", show=False, tooltip="Focus the next pane"),
+        Binding(
+            "shift+tab",
+            "focus_previous",
+            "Prev pane",
+            show=False,
+            tooltip="Focus the previous pane",
+        ),
+        Binding(
+            "escape",
+            "back",
+            "Back",
+            show=False,
+            tooltip="Close the outline or the filter, or go back to the list",
+        ),
+        Binding(
+            "exclamation_mark",
+            "problems",
+            "Problems",
+            show=False,
+            tooltip="Files that could not be loaded, and why",
+        ),
         # Reserved for the state store (issue 4); the actions below are the hooks.
-        Binding("s", "save_quote", "Save quote", show=False),
-        Binding("b", "toggle_bookmark", "Bookmark", show=False),
-        Binding("m", "toggle_read", "Read/unread", show=False),
-        Binding("B", "show_bookmarks", "Bookmarks", show=False),
+        Binding("s", "save_quote", "Save quote", show=False, tooltip="Save the selected unit"),
+        Binding("b", "toggle_bookmark", "Bookmark", show=False, tooltip="Bookmark the article"),
+        Binding("m", "toggle_read", "Read/unread", show=False, tooltip="Mark read or unread"),
+        Binding("B", "show_bookmarks", "Bookmarks", show=False, tooltip="Your saved quotes"),
     ]
 
     @dataclass
@@ -377,6 +413,8 @@ class ReaderApp(App[int]):
         self.pane.scroll_page_up(animate=False)
 
     def action_focus_list(self) -> None:
+        if self.outline.display:
+            self.action_toggle_outline()  # the list is hidden while the outline is open
         self._show_reading(False)
         self.article_list.focus()
 
@@ -456,7 +494,10 @@ class ReaderApp(App[int]):
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """The bindings shown by `?`, by where they apply."""
         return [
-            ("Anywhere", self.BINDINGS + [Binding("ctrl+p", "command_palette", "Command palette")]),
+            (
+                "Anywhere",
+                [*self.BINDINGS, Binding("ctrl+p", "command_palette", "Command palette")],
+            ),
             ("Article list", ArticleList.BINDINGS),
             ("Reading pane", ReadingPane.BINDINGS),
             ("Outline", Outline.BINDINGS),

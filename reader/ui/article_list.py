@@ -25,7 +25,7 @@ from textual.strip import Strip
 
 from reader.model import ArticleSummary
 from reader.ui.rows import RowSource, SummaryRows
-from reader.ui.styling import span_style
+from reader.ui.styling import span_style, text_segments
 from reader.ui.typeset import format_date
 
 ROW_HEIGHT = 2
@@ -288,7 +288,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 meta = self._meta_line(summary, style, compact=True)
             meta.truncate(inner, overflow="ellipsis", pad=True)
             body = Text.assemble(" ", meta, " ")
-        segments = list(body.render(self.app.console))
+        segments = text_segments(body, self.app.console)
         strip = Strip(segments).apply_style(row_style)
         return strip.adjust_cell_length(width, row_style)
 
@@ -320,7 +320,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(self.empty_message, style=self.get_component_rich_style("article-list--empty"))
         text.truncate(max(1, width - 2), overflow="ellipsis")
         return (
-            Strip([Segment("  "), *text.render(self.app.console)])
+            Strip([Segment("  "), *text_segments(text, self.app.console)])
             .apply_style(base)
             .adjust_cell_length(width, base)
         )

@@ -13,7 +13,7 @@ from textual.widgets.option_list import Option
 from reader.model import Article, PhotoCaption, Tweet
 from reader.ui.typeset import Unit
 
-_SNIPPET = 60
+_SNIPPET = 44
 
 
 def _snippet(text: str) -> str:

@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from reader.model import Article, Tweet
-from reader.ui.styling import span_style
+from reader.ui.styling import span_style, text_segments
 from reader.ui.typeset import (
     MEASURE,
     STYLE_NAMES,
@@ -319,7 +319,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._style_map()
         segments = [Segment(" " * (left - 2))]
         segments.append(Segment("▌ ", styles["marker"]) if marked else Segment("  "))
-        segments.extend(text.render(self.app.console))
+        segments.extend(text_segments(text, self.app.console))
         strip = Strip(segments).apply_style(base)
         return strip.adjust_cell_length(width, base)
 
@@ -337,7 +337,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         text = Text(messages[y - start], style=self._style_map()["empty"])
         text.align("center", width)
         return (
-            Strip(text.render(self.app.console)).apply_style(base).adjust_cell_length(width, base)
+            Strip(text_segments(text, self.app.console))
+            .apply_style(base)
+            .adjust_cell_length(width, base)
         )
 
     # ----------------------------------------------------------------- mouse

@@ -22,14 +22,14 @@ class Problem:
 
 
 SAVING_QUOTES = (
-    "Saving quotes. In the reading pane, ] and [ walk through the article's quotable units: "
+    "In the reading pane, ] and [ walk through the article's quotable units: "
     "tweets, photo captions, pieces of quoted speech and paragraphs. The selected unit is "
     "marked with a bar in the margin (click a unit to select it too). Press s to save it to "
     "your quotes, with who said it and where; B lists everything you saved. Saving, "
     "bookmarks (b) and read state (m) are kept in the local state store."
 )
 
-MOUSE = "Mouse. Click a row to move to it, click it again to open it; click a unit to select it."
+MOUSE = "Click a row to move to it, click it again to open it; click a unit to select it."
 
 
 def _keys(app_key_display: object, binding: Binding) -> str:
@@ -44,18 +44,19 @@ def help_content(
     sections: Sequence[tuple[str, Iterable[BindingType]]], key_display: object
 ) -> Content:
     """The help text: one section per widget, a line per binding, then mouse and quotes."""
-    parts: list[tuple[str, str] | str] = []
+    parts: list[tuple[str, str] | str] = [("Saving quotes\n", "bold $accent")]
+    parts.append((SAVING_QUOTES + "\n\n", "$text"))
     for title, bindings in sections:
         parts.append((f"{title}\n", "bold $accent"))
         for binding in bindings:
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = _keys(key_display, binding)
-            parts.append((f"  {keys:<22}", "bold $text"))
-            parts.append((f"{binding.description}\n", "$text"))
+            parts.append((f"  {keys:<16}", "bold $text"))
+            parts.append((f"{binding.tooltip or binding.description}\n", "$text"))
         parts.append("\n")
-    parts.append((MOUSE + "\n\n", "$text-muted"))
-    parts.append((SAVING_QUOTES + "\n", "$text"))
+    parts.append(("Mouse\n", "bold $accent"))
+    parts.append(("  " + MOUSE + "\n", "$text"))
     return Content.assemble(*parts)
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from rich.console import Console
+from rich.segment import Segment
 from rich.style import Style
+from rich.text import Text
 from textual.widget import Widget
 
 
@@ -25,3 +28,16 @@ def span_style(widget: Widget, component: str) -> Style:
         strike=style.strike,
         reverse=style.reverse,
     )
+
+
+def text_segments(text: Text, console: Console) -> list[Segment]:
+    """`text` as segments with its own base style kept.
+
+    `Text.render` drops the base style of a text without spans (Rich applies it elsewhere when
+    printing), so it is applied here explicitly.
+    """
+    base = console.get_style(text.style) if text.style else None
+    segments = list(text.render(console))
+    if base is None:
+        return segments
+    return list(Segment.apply_style(segments, base))

@@ -279,18 +279,17 @@ def _typeset_paragraph(
     return lines
 
 
-def tweet_header(tweet: Tweet, width: int, styles: Styles) -> Text:
-    """`Display Name @handle · Jul 3, 2018`, the name shortened first when space is short."""
-    tail = Text(f" @{tweet.handle}", style=styles["tweet-handle"])
+def tweet_header(tweet: Tweet, width: int, styles: Styles) -> list[Text]:
+    """`Display Name @handle · Jul 3, 2018` on one line, or on two when the card is narrow."""
+    name = Text(tweet.author, style=styles["tweet-name"])
+    tail = Text(f"@{tweet.handle}", style=styles["tweet-handle"])
     if tweet.date is not None:
         tail.append(f" · {format_date(tweet.date)}", style=styles["tweet-date"])
-    name = Text(tweet.author, style=styles["tweet-name"])
-    budget = width - tail.cell_len
-    if name.cell_len > budget:
-        name.truncate(max(4, budget), overflow="ellipsis")
-    header = Text.assemble(name, tail)
-    header.truncate(width, overflow="ellipsis")
-    return header
+    if name.cell_len + 1 + tail.cell_len <= width:
+        return [Text.assemble(name, " ", tail)]
+    name.truncate(width, overflow="ellipsis")
+    tail.truncate(width, overflow="ellipsis")
+    return [name, tail]
 
 
 def _typeset_tweet(
@@ -314,7 +313,7 @@ def _typeset_tweet(
         return Line(line, span, 2)
 
     lines = [Line(Text("╭" + "─" * (width - 2) + "╮", style=border))]
-    lines.append(framed(tweet_header(tweet, inner, styles)))
+    lines.extend(framed(part) for part in tweet_header(tweet, inner, styles))
     lines.append(framed(Text("")))
     plain = _display(tweet.text)
     text = Text(plain, style=styles["text"])
