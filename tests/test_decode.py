@@ -6,6 +6,8 @@ import codecs
 import random
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from reader.decode import DecodeError, decode_bytes, looks_binary, sniff_bom
 
@@ -83,3 +85,28 @@ def test_escape_sequences_are_text_not_binary() -> None:
 def test_utf16_without_bom_is_treated_as_binary() -> None:
     # No BOM means no promise of UTF-16; its NULs make it look binary, which is the safe answer.
     assert looks_binary(("Hello world, this is text. " * 20).encode("utf-16-le"))
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.binary(max_size=2048))
+def test_any_bytes_decode_or_get_a_reason(data: bytes) -> None:
+    # Whatever a library folder holds, decoding gives text or one of two reasons, nothing else.
+    try:
+        text = decode_bytes(data)
+    except DecodeError as exc:
+        assert exc.reason in {"empty file", "binary file"}
+    else:
+        assert text.strip()
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec="utf-8", min_codepoint=0x20), max_size=500))
+def test_utf8_text_round_trips(text: str) -> None:
+    # Any printable text, in any script, comes back unchanged (a leading BOM is the one thing
+    # dropped on purpose); whitespace-only text is "empty".
+    expected = text.removeprefix("\ufeff")
+    if not expected.strip():
+        with pytest.raises(DecodeError, match="empty file"):
+            decode_bytes(text.encode("utf-8"))
+        return
+    assert decode_bytes(text.encode("utf-8")) == expected
