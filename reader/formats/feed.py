@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import io
+import re
 import time
 from dataclasses import replace
 from typing import Any
@@ -42,8 +43,10 @@ def entry_article(entry: Any, source: str) -> Article:
     """One feed entry (a feedparser entry dict) as an `Article`."""
     title = clean_line(entry.get("title") or "")
     date = _entry_date(entry)
-    url = clean_line(entry.get("link") or "") or None
-    author = clean_line(entry.get("author") or "") or None
+    link = clean_line(entry.get("link") or "")
+    # feedparser falls back to the entry id for the link; only a web address is a link.
+    url = link if link.startswith(("http://", "https://")) else None
+    author = _author(entry)
     value, kind = _entry_content(entry)
     if kind == "text/plain":
         from reader.formats.scraped import parse_text
@@ -60,6 +63,20 @@ def entry_article(entry: Any, source: str) -> Article:
     return article_from_html(
         value or "", source, title=title, date=date, url=url, author=author, format="feed"
     )
+
+
+_EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*$")
+
+
+def _author(entry: Any) -> str | None:
+    # RSS <author> is "email (Name)"; the name is what a reader wants. (feedparser's own split
+    # of it is unreliable, so it is only used for Atom's structured <author><name>.)
+    raw = clean_line(entry.get("author") or "")
+    m = _EMAIL_NAME.match(raw)
+    if m:
+        return clean_line(m.group("name")) or None
+    detail = entry.get("author_detail") or {}
+    return raw or clean_line(detail.get("name") or "") or None
 
 
 def _entry_content(entry: Any) -> tuple[str, str]:

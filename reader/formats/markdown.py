@@ -48,6 +48,9 @@ _EM_UNDER = re.compile(r"(?<!\w)_(?=\S)(.+?)(?<=\S)_(?!\w)")
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _TAG = re.compile(r"</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>")
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~])")
+# Escaped ASCII punctuation is parked in a private-use range while the inline patterns run.
+_ESCAPED_BASE = 0xF0000
+_ESCAPED = re.compile("[\U000f0000-\U000f007f]")
 _HARD_BREAK = re.compile(r"(?: {2,}|\\)$")
 # A line that continues a paragraph on a line of its own in scraped text: a tweet signature.
 _SIGNATURE_LINE = re.compile(r"^\s*(?:[—–―]|&mdash;|--\s)")
@@ -249,6 +252,8 @@ def _join_lines(lines: list[str]) -> str:
 
 def _inline(text: str) -> str:
     """Markdown inline syntax to plain text."""
+    # Escaped characters are set aside first so no later pattern takes `\*` for emphasis.
+    text = _ESCAPE.sub(lambda m: chr(_ESCAPED_BASE + ord(m.group(1))), text)
     text = _INLINE_IMAGE.sub(lambda m: m.group(1), text)
     text = _LINK.sub(lambda m: m.group(1), text)
     text = _REF_LINK.sub(lambda m: m.group(1), text)
@@ -259,8 +264,7 @@ def _inline(text: str) -> str:
     text = _STRIKE.sub(lambda m: m.group(1), text)
     text = _EM_STAR.sub(lambda m: m.group(1), text)
     text = _EM_UNDER.sub(lambda m: m.group(1), text)
-    text = _ESCAPE.sub(lambda m: m.group(1), text)
-    return text
+    return _ESCAPED.sub(lambda m: chr(ord(m.group()) - _ESCAPED_BASE), text)
 
 
 def _to_blocks(segments: list[_Segment]) -> list[Block]:
