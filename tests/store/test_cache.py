@@ -1,0 +1,299 @@
+"""The parsed-article cache on real SQLite files, with FTS5 and with the forced LIKE fallback."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from reader.model import Article, Paragraph, PhotoCaption, Quote, Tweet, content_id
+from reader.query import match_spans, parse_query
+from reader.store.cache import CACHE_FILE, ArticleCache, CachedFile, fts5_available
+
+
+def make(
+    body: str,
+    *,
+    title: str = "",
+    source: str = "/lib/a.txt",
+    date: dt.date | None = None,
+    tweets: tuple[Tweet, ...] = (),
+    captions: tuple[PhotoCaption, ...] = (),
+    quotes: tuple[tuple[str, str | None], ...] = (),
+) -> Article:
+    blocks = (Paragraph(body), *tweets, *captions)
+    return Article(
+        id=content_id(body + title),
+        source=source,
+        title=title or body[:40],
+        blocks=blocks,
+        quotes=tuple(Quote(t, s, 0, 0, len(t)) for t, s in quotes),
+        date=date,
+    )
+
+
+META = CachedFile(10, 20, "hash")
+MODES = [pytest.param(True, id="fts5"), pytest.param(False, id="like")]
+
+
+@pytest.fixture(params=MODES)
+def cache(request: pytest.FixtureRequest, tmp_path: Path) -> ArticleCache:
+    if request.param and not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    c = ArticleCache(tmp_path / CACHE_FILE, fts=request.param)
+    yield c
+    c.close()
+
+
+def put(cache: ArticleCache, path: str, *articles: Article) -> None:
+    cache.store(path, META, list(articles))
+
+
+def test_fallback_is_really_used_when_forced(tmp_path: Path) -> None:
+    with ArticleCache(tmp_path / CACHE_FILE, fts=False) as c:
+        sql = c.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_text'").fetchone()
+        assert "fts5" not in sql[0].lower()
+    # Reopened with FTS5 it is rebuilt in that mode (a cache is disposable).
+    if fts5_available():
+        with ArticleCache(tmp_path / CACHE_FILE) as c:
+            assert c.fts and c.rebuilt
+
+
+def test_summaries_in_list_order_and_round_trip(cache: ArticleCache) -> None:
+    old = make("Old news about boats.", title="Beta", date=dt.date(2020, 1, 1), source="/l/1")
+    new = make("New news about trains.", title="alpha", date=dt.date(2023, 5, 5), source="/l/2")
+    undated = make("Undated words.", title="Aardvark", source="/l/3")
+    same_day = make("Same day.", title="Zulu", date=dt.date(2023, 5, 5), source="/l/4")
+    for a in (old, new, undated, same_day):
+        put(cache, a.source, a)
+    assert [s.title for s in cache.summaries()] == ["alpha", "Zulu", "Beta", "Aardvark"]
+    assert [s.title for s in cache.summaries("title")] == ["Aardvark", "alpha", "Beta", "Zulu"]
+    assert cache.summaries()[0] == new.summary()
+    assert cache.article(new.id) == new
+    assert cache.article("nope") is None
+    assert cache.count() == 4
+
+
+def test_scope_is_by_folder_not_by_string_prefix(cache: ArticleCache) -> None:
+    put(cache, "/lib/news/a.txt", make("In news.", source="/lib/news/a.txt"))
+    put(cache, "/lib/newsroom/b.txt", make("In newsroom.", source="/lib/newsroom/b.txt"))
+    put(cache, "/lib/c.txt", make("Top level.", source="/lib/c.txt"))
+    assert [s.source for s in cache.summaries(under=["/lib/news"])] == ["/lib/news/a.txt"]
+    assert {s.source for s in cache.summaries(under=["/lib/news/", "/lib/c.txt"])} == {
+        "/lib/news/a.txt",
+        "/lib/c.txt",
+    }
+    assert len(cache.summaries(under=["/lib"])) == 3
+    assert cache.summaries(under=[]) == []
+    # Thousands of roots (a glob's files) are filtered without a giant WHERE clause.
+    many = [f"/elsewhere/{i}.txt" for i in range(500)] + ["/lib/c.txt"]
+    assert [s.source for s in cache.summaries(under=many)] == ["/lib/c.txt"]
+    assert [h.snippet for h in cache.search("top", under=many)] == ["Top level."]
+    assert cache.search("news", under=["/lib/newsroom"])[0].snippet == "In newsroom."
+
+
+def test_store_replaces_and_forget_removes_everything(cache: ArticleCache) -> None:
+    tweet = Tweet("Hello harbour", "Ann", "ann", dt.date(2020, 1, 2))
+    put(cache, "/l/a", make("First version with lighthouse.", tweets=(tweet,)))
+    put(cache, "/l/a", make("Second version with a windmill.", tweets=(tweet,)))
+    assert cache.count() == 1
+    assert cache.search("lighthouse") == []
+    assert len(cache.search("windmill")) == 1
+    assert len(cache.tweets_by("ann")) == 1
+    assert cache.forget(["/l/a", "/l/missing"]) == 1
+    assert cache.count() == 0 and cache.files() == {}
+    assert cache.search("windmill") == [] and cache.accounts() == []
+
+
+def test_files_remember_size_mtime_hash_count_and_error(cache: ArticleCache) -> None:
+    cache.store("/l/bad", CachedFile(1, 2, "h1", 0, "binary file"), [])
+    cache.store("/l/good", CachedFile(3, 4, "h2"), [make("x y z")])
+    cache.touch("/l/good", CachedFile(5, 6, "h2"))
+    assert cache.files() == {
+        "/l/bad": CachedFile(1, 2, "h1", 0, "binary file"),
+        "/l/good": CachedFile(5, 6, "h2", 1, None),
+    }
+
+
+# -- search ------------------------------------------------------------------------------------
+
+
+def test_title_matches_rank_first_and_prefix_matches_while_typing(cache: ArticleCache) -> None:
+    in_body = make("The lighthouse keeper spoke about the lighthouse at length.", title="Keeper")
+    in_title = make("A short piece about weather.", title="Lighthouse reopens")
+    other = make("Nothing relevant here at all.", title="Other")
+    for i, a in enumerate((in_body, in_title, other)):
+        put(cache, f"/l/{i}", a)
+    hits = cache.search("lighthouse")
+    assert [h.article_id for h in hits] == [in_title.id, in_body.id]
+    assert hits[0].score >= hits[1].score
+    assert [h.article_id for h in cache.search("lightho")] == [in_title.id, in_body.id]
+    # A finished word (trailing space) is not a prefix any more.
+    assert cache.search("lightho ") == []
+
+
+def test_tweets_captions_quotes_and_accents_are_searchable(cache: ArticleCache) -> None:
+    a = make(
+        "Plain body.",
+        tweets=(Tweet("Sunset over the quay", "Port Cam", "portcam", None),),
+        captions=(PhotoCaption("Gulls on the roof", "Photo: Ida Rönne"),),
+        quotes=(("We will rebuild the café", "Mayor Okafor"),),
+    )
+    put(cache, "/l/a", a)
+    for query in ("quay", "portcam", "gulls", "ronne", "RÖNNE", "cafe", "okafor", "Café"):
+        assert [h.article_id for h in cache.search(query)] == [a.id], query
+    assert cache.search("gulls")[0].snippet.startswith("Gulls on the roof")
+
+
+def test_every_word_must_match_and_phrases_stay_together(cache: ArticleCache) -> None:
+    put(cache, "/l/1", make("red boat in the harbour"))
+    put(cache, "/l/2", make("boat painted red"))
+    assert len(cache.search("red boat")) == 2
+    assert len(cache.search('"red boat"')) == 1
+    assert cache.search("red plane") == []
+
+
+HOSTILE = [
+    '"',
+    '""',
+    "*",
+    "(",
+    ")",
+    "NEAR(",
+    "NEAR(a b, 2)",
+    "-",
+    "-boat",
+    "a:b",
+    "title:boat",
+    "boat*",
+    "^boat",
+    "AND",
+    "OR OR",
+    "NOT",
+    "{title body}: boat",
+    "'; DROP TABLE articles; --",
+    "%_\\",
+    "\x00\x1b[31m",
+    "   ",
+    "",
+    "🙂",
+    "boat\u202e",
+]
+
+
+@pytest.mark.parametrize("query", HOSTILE)
+def test_any_query_is_safe(cache: ArticleCache, query: str) -> None:
+    put(cache, "/l/1", make("boat title and words"))
+    hits = cache.search(query)
+    assert all(h.article_id for h in hits)
+    assert cache.count() == 1  # nothing was dropped or damaged
+
+
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(query=st.text(max_size=40))
+def test_arbitrary_text_never_raises(cache: ArticleCache, query: str) -> None:
+    if cache.count() == 0:
+        put(cache, "/l/1", make("some words to find"))
+    cache.search(query)
+
+
+def test_query_words_and_spans_agree_with_search() -> None:
+    q = parse_query("Élysée quot")
+    assert q.words == ("elysee", "quot") and q.prefix
+    text = "The ELYSEE quoted; not elys."
+    assert [text[s:e] for s, e in match_spans(text, q)] == ["ELYSEE", "quoted"]
+
+
+# -- library-wide views ------------------------------------------------------------------------
+
+
+def test_tweets_by_account_and_shared_tweets(cache: ArticleCache) -> None:
+    day = dt.date(2022, 3, 4)
+    shared_a = Tweet(
+        "Bridge closed tonight https://t.co/A1", "City Roads", "CityRoads", day, ("x",)
+    )
+    shared_b = Tweet("Bridge closed tonight", "City Roads", "cityroads", day)  # no link, other case
+    solo = Tweet("Bridge open again", "City Roads", "CityRoads", dt.date(2022, 3, 5))
+    other = Tweet("Nice day", "Sun Fan", "sunfan", day)
+    a = make("Article one.", source="/l/1", date=day, tweets=(shared_a, other))
+    b = make("Article two.", source="/l/2", date=day, tweets=(shared_b, solo))
+    put(cache, "/l/1", a)
+    put(cache, "/l/2", b)
+    accounts = cache.accounts()
+    assert [(x.handle.lower(), x.tweets, x.articles) for x in accounts] == [
+        ("cityroads", 3, 2),
+        ("sunfan", 1, 1),
+    ]
+    assert [t.text for t in cache.tweets_by("@CITYROADS")][-1] == "Bridge open again"
+    grouped = cache.tweets_by_account()
+    assert sorted(len(v) for v in grouped.values()) == [1, 3]
+    (shared,) = cache.shared_tweets()
+    assert set(shared.article_ids) == {a.id, b.id}
+    assert {s.id for s in cache.articles_sharing(shared.key)} == {a.id, b.id}
+    assert [t.block for t in cache.tweets_in(a.id)] == [1, 2]
+
+
+def test_quotes_by_speaker(cache: ArticleCache) -> None:
+    put(
+        cache,
+        "/l/1",
+        make("One.", quotes=(("We are ready", "Mayor  Okafor"), ("No comment", None))),
+    )
+    put(cache, "/l/2", make("Two.", quotes=(("Not yet", "mayor okafor"),)))
+    assert cache.speakers() == [("Mayor  Okafor", 2)] or cache.speakers()[0][1] == 2
+    assert sorted(q.text for q in cache.quotes_by("MAYOR OKAFOR")) == ["Not yet", "We are ready"]
+
+
+def test_summaries_by_id(cache: ArticleCache) -> None:
+    a = make("Alpha text.", source="/l/1")
+    put(cache, "/l/1", a)
+    assert cache.summaries_by_id([a.id, "missing"]) == {a.id: a.summary()}
+
+
+# -- a damaged or unusable file --------------------------------------------------------------------
+
+
+def test_corrupt_file_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    path.write_bytes(b"this is not a database at all" * 100)
+    with ArticleCache(path) as c:
+        assert c.rebuilt and c.messages
+        put(c, "/l/1", make("Works again."))
+        assert c.count() == 1
+    with ArticleCache(path) as c:
+        assert not c.rebuilt and c.count() == 1
+
+
+def test_older_schema_version_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    with ArticleCache(path) as c:
+        put(c, "/l/1", make("Old."))
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 999")
+    conn.close()
+    with ArticleCache(path) as c:
+        assert c.rebuilt and c.count() == 0
+
+
+def test_unusable_data_dir_falls_back_to_memory(tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x")
+    with ArticleCache.open(blocker / "data") as c:
+        assert c.messages and "temporary" in c.messages[0]
+        put(c, "/l/1", make("Still searchable."))
+        assert len(c.search("searchable")) == 1
+
+
+def test_two_connections_one_writing_one_reading(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    with ArticleCache(path) as writer, ArticleCache(path) as reader:
+        with writer.batch():
+            put(writer, "/l/1", make("Uncommitted yet."))
+            assert reader.count() == 0  # WAL: the reader is not blocked, sees the last commit
+        assert reader.count() == 1
