@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from reader.model import Article, Block, Paragraph, PhotoCaption, Tweet, content_id, parse_iso_date
 from reader.quotes import find_quotes
-from reader.sanitize import clean_line, clean_text, strip_controls
+from reader.sanitize import clean_line, clean_text, collapse_spaces, strip_controls
 
 __all__ = ["derive_title", "parse", "parse_text", "split_blocks"]
 
@@ -87,10 +87,18 @@ def _find_signatures(text: str) -> list[_Signature]:
     sigs: list[_Signature] = []
     floor = 0  # a signature never reaches back past the previous one
     for m in _ANCHOR.finditer(text):
-        line_start = max(text.rfind("\n", 0, m.start()) + 1, floor)
+        # Only look back as far as a name can reach (never the whole line: linear time).
+        floor_or_window = max(floor, m.start() - _NAME_WINDOW - 1)
+        nl = text.rfind("\n", floor_or_window, m.start())
+        if nl >= 0:
+            line_start = nl + 1
+        elif floor_or_window == floor:
+            line_start = floor
+        else:
+            line_start = -1  # somewhere further back; the window does not reach it
         lo = max(line_start, m.start() - _NAME_WINDOW)
         window = text[lo : m.start()]
-        cut = max(window.rfind(d) for d in _DASHES)
+        cut = max(window.rfind("\u2014"), window.rfind("\u2013"), window.rfind("\u2015"))
         if cut >= 0:
             dash = lo + cut
             name_start = dash + 1
@@ -117,7 +125,8 @@ def _find_signatures(text: str) -> list[_Signature]:
         if not _plausible_name(name):
             continue
         end = m.end()
-        tail = text[end : text.find("\n", end) if "\n" in text[end : end + 400] else end + 400]
+        nl_after = text.find("\n", end, end + 400)
+        tail = text[end : nl_after if nl_after >= 0 else end + 400]
         glued = False
         if tail.strip():
             first = tail[0]
@@ -136,7 +145,7 @@ def _find_signatures(text: str) -> list[_Signature]:
             _Signature(
                 start=dash,
                 end=end,
-                author=clean_line(name),
+                author=collapse_spaces(name).strip(),
                 handle=m.group(1),
                 date=_make_date(m.group(2), m.group(3), m.group(4)),
                 glued_tail=glued,
@@ -182,9 +191,10 @@ def tweet_length(text: str) -> int:
     """Twitter's weighted length: links count 23, attached media (pic.twitter.com) nothing,
     CJK and emoji count 2."""
     n = len(text)
-    for m in _ANY_URL.finditer(text):
-        n -= len(m.group()) if m.group().startswith("pic.") else len(m.group()) - 23
-    return n + len(_WIDE.findall(text))
+    if "http" in text or "pic.twitter" in text:
+        for m in _ANY_URL.finditer(text):
+            n -= len(m.group()) if m.group().startswith("pic.") else len(m.group()) - 23
+    return n if text.isascii() else n + len(_WIDE.findall(text))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -202,6 +212,7 @@ _GLUE = re.compile(
     r"|(?<=[^\s\d])(?=\d{1,2}h\d{2} ?: )"
 )
 _GLUED_LINE_MIN = 600
+_GLUE_QUICK = re.compile(r"[.!?…:\"”»\u00a0][\"“«]?[" + _UPPER + r"]")
 # Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
 _GLUE_PARAGRAPH = re.compile(
     _GLUE.pattern + r"|(?<=[a-zà-ÿ]{3})(?=[" + _UPPER + r"][a-zà-ÿ]{2})"
@@ -211,6 +222,9 @@ _GLUE_PARAGRAPH = re.compile(
 def _is_glued(line: str) -> bool:
     """A line that is really several paragraphs whose line breaks a scraper dropped."""
     if len(line) < _GLUED_LINE_MIN:
+        return False
+    # A cheap necessary condition first: real prose puts a space after its full stops.
+    if len(_GLUE_QUICK.findall(line, 0, 20000)) < 3:
         return False
     hits = 0
     for _ in _GLUE.finditer(line):
@@ -239,9 +253,20 @@ def _gap_kind(sep: str) -> str:
     return "line"
 
 
+_LINE_PROBE = 8000
+
+
 def _line_is_glued(text: str, pos: int, cache: dict[int, bool]) -> bool:
     """Whether the physical line around `pos` is a glued one (cached per line: linear time)."""
-    start = text.rfind("\n", 0, pos) + 1
+    start = text.rfind("\n", max(0, pos - _LINE_PROBE), pos) + 1
+    if start == 0 and pos > _LINE_PROBE:
+        # Deep inside a very long line: judge it by the stretch around `pos`, cached per stretch.
+        key = -1 - pos // _LINE_PROBE
+        hit = cache.get(key)
+        if hit is None:
+            a = (pos // _LINE_PROBE) * _LINE_PROBE
+            hit = cache[key] = _is_glued(text[a - _LINE_PROBE : a + _LINE_PROBE])
+        return hit
     hit = cache.get(start)
     if hit is None:
         end = text.find("\n", start)
@@ -252,13 +277,13 @@ def _line_is_glued(text: str, pos: int, cache: dict[int, bool]) -> bool:
 
 def _units_before(
     text: str, lo: int, hi: int, budget: int, cache: dict[int, bool]
-) -> list[_Unit]:
+) -> Iterator[_Unit]:
     """Units of text[lo:hi], last first, going back until `budget` characters are covered.
 
     A unit is a line, or in a glued line a piece between two lost line breaks. Each unit's
     `gap` is the separator between it and the unit after it (for the last one: the signature).
+    Lazy: the caller usually needs only the first one or two.
     """
-    units: list[_Unit] = []
     seg = text[max(lo, hi - 50) : hi]
     trailing = seg[len(seg.rstrip(" \t\u00a0\n")) :]
     following = _gap_kind(trailing) if "\n" in trailing else "line"
@@ -267,24 +292,27 @@ def _units_before(
     while pos > lo and covered <= budget:
         nl = text.rfind("\n", lo, pos)
         line_start = nl + 1 if nl >= 0 else lo
-        line = text[line_start:pos]
+        after_signature = line_start == lo and lo > 0 and text[lo - 1] != "\n"
+        # Never more of a long line than a tweet could use (keeps one-line scrapes linear).
+        cut_start = max(line_start, pos - budget - 600)
+        line = text[cut_start:pos]
         inner = "glue"
         if _line_is_glued(text, pos, cache):
-            pieces = _glue_split_backward(line, line_start, budget - covered)
-        elif (line_start == lo and lo > 0 and text[lo - 1] != "\n") or (
+            pieces = _glue_split_backward(line, cut_start, budget - covered)
+        elif after_signature or (
             len(line) > TWEET_LIMIT + 12 and tweet_length(line) > TWEET_LIMIT + 12
         ):
             # Longer than any tweet, or going on after the previous signature: prose and tweet
             # share the line (a scrape that turned line breaks into spaces). Its sentences are
             # the candidate starts.
-            pieces = _sentence_split_backward(line, line_start, budget - covered)
+            pieces = _sentence_split_backward(line, cut_start, budget - covered)
             inner = "sentence"
         else:
-            pieces = [(line_start, line)]
+            pieces = [(cut_start, line)]
         gap_after = following
         for p_start, p_text in reversed(pieces):
             if p_text.strip():
-                units.append(_Unit(p_text, p_start, gap_after))
+                yield _Unit(p_text, p_start, gap_after)
                 covered += len(p_text)
             gap_after = inner
             if covered > budget:
@@ -298,7 +326,6 @@ def _units_before(
         sep = text[k + 1 : line_start]
         following = _gap_kind(sep)
         pos = k + 1
-    return units
 
 
 _SENTENCE_GAP = re.compile(
@@ -333,107 +360,158 @@ def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int,
 # Evidence
 
 # Reporting verbs: prose that introduces or attributes words. (Not `asked`, `say`, `read`:
-# tweets use those too.)
-_SAYS = re.compile(
-    r"\b(?:said|says|saying|tweeted|tweeting|wrote|writes|writing|posted|posting|told|"
-    r"according to|explained|replied|responded|announced|quipped|declared|stated|reads|"
-    r"insisted|claimed|took to|in a statement|"
-    r"a déclaré|a-t-il|a-t-elle|a tweeté|a écrit|selon|souligne|a réagi|dijo|escribió|"
-    r"sagte|schrieb)\b",
-    re.IGNORECASE,
+# tweets use those too.) Word sets, not regexes: a set lookup per word is far cheaper than an
+# alternation tried at every position.
+_SAYS_WORDS = frozenset(
+    "said says saying tweeted tweeting wrote writes writing posted posting told explained "
+    "replied responded announced quipped declared stated reads insisted claimed selon souligne "
+    "dijo escribió sagte schrieb".split()
 )
-_TWEETISH = re.compile(
-    r"(?:^|\s|[(\"“])[#@][\w]|https?://t\.co/|pic\.twitter\.com/|[\U0001f300-\U0001faff\u2600-\u27bf]"
+_SAYS_PHRASES = (
+    "according to", "took to", "in a statement", "a déclaré", "a-t-il", "a-t-elle", "a tweeté",
+    "a écrit", "a réagi",
 )
-_QUOTED = re.compile(r"[\"“«„]\s*([^\"“”«»\n]{8,400}?)\s*[\"”»“]")
+_INTRO_WORDS = frozenset("shared reacted posted responded replied wrote tweeted".split())
+_INTRO_PHRASES = ("summed up", "put it")
+# A word every phrase above contains: the phrases are only looked for when one is present.
+_PHRASE_KEYS = frozenset(
+    "according took statement déclaré il elle tweeté écrit réagi summed put".split()
+)
+_PERSONAL_WORDS = frozenset("i my we our you your".split())
+_HASH_MENTION = re.compile(r"(?:^|[\s(\"“])[#@]\w")
+_EMOJI = re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")
+_QUOTED_ANY = re.compile(r"[\"“«„][^\"“”«»„\n]*[\"”»“]")
 _DATELINE = re.compile(
-    r"^\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
+    r"\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _WORDS = re.compile(r"\w+")
-_PERSONAL = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|my|we|our|us|you|your)\b")
-_QUOTED_ANY = re.compile(r"[\"“«][^\"“”«»]*[\"”»]")
-_INTRO_VERBS = re.compile(
-    r"\b(?:shared|reacted|summed up|put it|posted|responded|replied|wrote|tweeted)\b",
-    re.IGNORECASE,
-)
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
 
 
-def _words(text: str) -> list[str]:
-    return _WORDS.findall(text.casefold())
+@dataclass(frozen=True, slots=True)
+class _Features:
+    """What the start scorer knows about one unit, computed once."""
+
+    text: str  # stripped
+    words: list[str]  # case-folded
+    says: bool  # a reporting verb
+    intro: bool  # a verb that introduces a post (shared, reacted, ...)
+    tweetish: bool  # hashtag, mention, tweet link or emoji
+    personal: bool  # I / we / you outside quotation marks
+    dateline: bool  # `(CNN)`, a live blog's `10.52`
+    colon: bool  # ends with a colon
+    quoted: tuple[str, ...]  # the first words of each quoted span, space-joined
+    length: int  # weighted tweet length
 
 
-def _quotes_into(prose: str, tweet: str) -> bool:
-    """True if `prose` repeats words of `tweet`: a quoted span of it, or a long shared run."""
-    if not prose or not tweet:
-        return False
-    tw = " " + " ".join(_words(tweet)) + " "
-    for m in _QUOTED.finditer(prose):
-        q = _words(m.group(1))
-        if len(q) >= 3 and (" " + " ".join(q[:6]) + " ") in tw:
+def _features(text: str, length: int) -> _Features:
+    t = text.strip()
+    low = t.casefold()
+    words = _WORDS.findall(low)
+    wordset = set(words)
+    says = not wordset.isdisjoint(_SAYS_WORDS) or (
+        not wordset.isdisjoint(_PHRASE_KEYS) and any(p in low for p in _SAYS_PHRASES)
+    )
+    intro = not wordset.isdisjoint(_INTRO_WORDS) or (
+        not wordset.isdisjoint(_PHRASE_KEYS) and any(p in low for p in _INTRO_PHRASES)
+    )
+    personal = not wordset.isdisjoint(_PERSONAL_WORDS)
+    quoted: tuple[str, ...] = ()
+    if '"' in t or "“" in t or "«" in t or "„" in t:
+        spans = []
+        for m in _QUOTED_ANY.finditer(low):
+            q = _WORDS.findall(m.group())
+            if len(q) >= 3:
+                spans.append(" ".join(q[:6]))
+        quoted = tuple(spans)
+        if personal:  # only counts outside quotation marks
+            personal = not set(_WORDS.findall(_QUOTED_ANY.sub("", low))).isdisjoint(
+                _PERSONAL_WORDS
+            )
+    tweetish = (
+        (("#" in t or "@" in t) and _HASH_MENTION.search(t) is not None)
+        or "t.co/" in t
+        or "pic.twitter.com/" in t
+        or (not t.isascii() and _EMOJI.search(t) is not None)
+    )
+    return _Features(
+        t,
+        words,
+        says,
+        intro,
+        tweetish,
+        personal,
+        t[:1] in "(0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ \t" and _DATELINE.match(t) is not None,
+        t.endswith((":", "：")),
+        quoted,
+        length,
+    )
+
+
+def _quotes_into(prose: _Features, tweet_words: str) -> bool:
+    """True if `prose` repeats words of the tweet: a quoted span of it, or a long shared run.
+
+    `tweet_words` is the tweet's case-folded words, space-joined with a space at both ends.
+    """
+    for q in prose.quoted:
+        if f" {q} " in tweet_words:
             return True
-    pw = _words(prose)
-    if len(pw) >= 6:
+    if prose.says and len(prose.words) >= 6:
+        pw = prose.words
         for i in range(0, len(pw) - 5, 3):
-            if (" " + " ".join(pw[i : i + 6]) + " ") in tw:
+            if " " + " ".join(pw[i : i + 6]) + " " in tweet_words:
                 return True
     return False
 
 
-def _ends_with_colon(text: str) -> bool:
-    t = text.rstrip(" \t\u00a0")
-    return t.endswith(":") or t.endswith("：")
+_GAP_SCORE = {"wide": 2.0, "para": -2.5, "glue": -1.0, "sentence": -0.5}
 
 
-def _join_score(unit: _Unit, tweet_text: str, blank_doc: bool) -> float:
-    """How strongly `unit` (just before the current tweet text) belongs to the tweet."""
-    t = unit.text.strip()
-    score = {
-        "line": 2.5 if blank_doc else -2.0,
-        "wide": 2.0,
-        "para": -2.5,
-        "glue": -1.0,
-        "sentence": -0.5,
-    }[unit.gap]
-    if _ends_with_colon(t):
-        score -= 2.5 if (unit.gap == "line" and len(t) < 40) else 5.0
-    if _SAYS.search(t):
+def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc: bool) -> float:
+    """How strongly a unit (just before the current tweet text) belongs to the tweet."""
+    t = f.text
+    if gap == "line":
+        score = 2.5 if blank_doc else -2.0
+    else:
+        score = _GAP_SCORE[gap]
+    if f.colon:
+        score -= 2.5 if (gap == "line" and len(t) < 40) else 5.0
+    if f.says:
         score -= 2.5
-    if _DATELINE.match(t):
+    if f.dateline:
         score -= 3.0
-    if _TWEETISH.search(t):
+    if f.tweetish:
         score += 1.5
     if t.endswith("!"):
         score += 0.5
-    if _PERSONAL.search(_QUOTED_ANY.sub("", t)):
+    if f.personal:
         # I / we / you outside quotation marks: rare in reporting, common in tweets.
         score += 0.8
     if len(t) > 200:
         score -= 1.0
-    if t[-1:].isalnum() and unit.gap != "glue":
+    if t[-1:].isalnum() and gap != "glue":
         score += 0.5
-    if _quotes_into(t, tweet_text):
+    if _quotes_into(f, tweet_words):
         score -= 6.0
-    if not _BARE.sub("", tweet_text).strip(" \t\n.,:;!?-—–"):
-        # Text so far is only links, hashtags or mentions: a tweet rarely is, its words are
+    if bare:
+        # The text so far is only links, hashtags or mentions: a tweet rarely is; its words are
         # just before.
         score += 2.0
     return score
 
 
-def _intro_strength(unit: _Unit | None, tweet_text: str) -> float:
+def _intro_strength(f: _Features | None, gap: str, tweet_words: str) -> float:
     """How good a place to stop the unit before a candidate start is (prose introducing it)."""
-    if unit is None:
+    if f is None:
         return 0.5
-    t = unit.text.strip()
     s = 0.0
-    if _ends_with_colon(t):
+    if f.colon:
         # `Senate resolves to:` + line break inside a paragraph heads a list in the tweet; a
         # paragraph ending in a colon introduces what follows.
-        s += 1.0 if unit.gap == "line" else 3.0
-    if _quotes_into(t, tweet_text):
+        s += 1.0 if gap == "line" else 3.0
+    if _quotes_into(f, tweet_words):
         s += 4.0
-    if _SAYS.search(t) or _INTRO_VERBS.search(t):
+    if f.says or f.intro:
         s += 1.0
     return s
 
@@ -441,28 +519,57 @@ def _intro_strength(unit: _Unit | None, tweet_text: str) -> float:
 def _tweet_start(
     text: str, lo: int, sig: _Signature, blank_doc: bool, cache: dict[int, bool]
 ) -> int:
-    """Offset where the tweet signed by `sig` starts (text[lo:sig.start] is what it may use)."""
-    units = _units_before(text, lo, sig.start, TWEET_LIMIT + 40, cache)
-    if not units:
+    """Offset where the tweet signed by `sig` starts (text[lo:sig.start] is what it may use).
+
+    Candidate starts are the unit boundaries going back from the signature while the text still
+    fits in a tweet. Stopping after n units scores the evidence that units 2..n belong to the
+    tweet (`_join_score`) plus the evidence that unit n+1 introduces it (`_intro_strength`); the
+    best n wins, ties going to the shorter tweet.
+    """
+    more = _units_before(text, lo, sig.start, TWEET_LIMIT + 40, cache)
+    first = next(more, None)
+    if first is None:
         return sig.start
-    # The unit right before the signature is always the tweet (or the tweet's last piece).
-    best_n, best_score = 1, 0.0
-    chosen = units[0].text
-    running = 0.0
     limit = TWEET_LIMIT + 12  # scrapes add or lose a few characters (spaces, line breaks)
+    second = next(more, None)
+    if second is None:
+        return first.start
+    len_first = tweet_length(first.text.strip())
+    len_second = tweet_length(second.text.strip())
+    if len_first + 1 + len_second > limit:
+        return first.start  # nothing more fits: no evidence needed (the common case)
+    f_first = _features(first.text, len_first)
+    f_second = _features(second.text, len_second)
+    units = [first, second, *more]
+    feats: list[_Features | None] = [f_first, f_second] + [None] * (len(units) - 2)
+
+    def feat(i: int) -> _Features | None:
+        if i >= len(units):
+            return None
+        f = feats[i]
+        if f is None:
+            f = feats[i] = _features(units[i].text, tweet_length(units[i].text.strip()))
+        return f
+
+    words = list(f_first.words)
+    tweet_words = " " + " ".join(words) + " "
+    bare = not _BARE.sub("", f_first.text).strip(" \t\n.,:;!?-—–")
+    length = f_first.length
+    best_n, best_score = 1, _intro_strength(f_second, second.gap, tweet_words)
+    running = 0.0
     n = 1
-    # Score of stopping after n units = sum of join scores of units 2..n + intro of unit n+1.
-    best_score = _intro_strength(units[1] if len(units) > 1 else None, chosen)
     while n < len(units):
-        cand = units[n]
-        joined = cand.text + "\n" + chosen
-        if tweet_length(joined.strip()) > limit:
+        f = feat(n)
+        assert f is not None
+        if length + 1 + f.length > limit:
             break
-        running += _join_score(cand, chosen, blank_doc)
+        running += _join_score(f, units[n].gap, tweet_words, bare, blank_doc)
+        length += 1 + f.length
+        words[:0] = f.words
+        tweet_words = " " + " ".join(words) + " "
+        bare = bare and not _BARE.sub("", f.text).strip(" \t\n.,:;!?-—–")
         n += 1
-        chosen = joined
-        nxt = units[n] if n < len(units) else None
-        total = running + _intro_strength(nxt, chosen)
+        total = running + _intro_strength(feat(n), units[n].gap if n < len(units) else "", tweet_words)
         if total > best_score:
             best_n, best_score = n, total
     return units[best_n - 1].start
@@ -525,46 +632,70 @@ def _credit_like(credit: str) -> bool:
 
 def _caption(para: str) -> PhotoCaption | None:
     """A short paragraph whose end carries a photo credit, or a line that is only a credit."""
-    if len(para) > _CAPTION_MAX:
+    n = len(para)
+    if n > _CAPTION_MAX:
         return None
-    if len(para) <= 140 and "\n" not in para and _CREDIT_LINE.match(para):
+    off = max(0, n - 140)  # credits sit at the end: end-anchored patterns search only there
+    tail = para[off:]
+    last = tail[-1:]
+    if n <= 140 and "\n" not in para and _CREDIT_LINE.match(para):
         return PhotoCaption(text="", credit=para)
-    m = _MANDATORY_CREDIT.search(para)
-    if m:
-        return PhotoCaption(text=para[: m.start(1)].strip(), credit=m.group(1).strip())
-    m = _PAREN_CREDIT.search(para)
-    if m and _credit_like(m.group(1)):
-        text = para[: m.start()].strip()
-        if text and not text.endswith((",", ";")):
-            return PhotoCaption(text=text, credit=m.group(1).strip())
-    m = _PIPE_CREDIT.search(para)
-    if m and _credit_like(m.group(1)):
-        return PhotoCaption(text=para[: m.start()].strip(), credit=m.group(1).strip())
-    m = _LABEL_CREDIT.search(para)
-    if m and len(m.group(1)) <= 90:
-        return PhotoCaption(text=para[: m.start(1)].strip(), credit=m.group(1).strip())
-    m = _DASH_CREDIT.search(para)
-    if m and len(para) <= 400:
-        return PhotoCaption(text=para[: m.start()].strip(), credit=m.group(1).strip())
+    if last in ")）":
+        m = _PAREN_CREDIT.search(para, off)
+        if m and _credit_like(m.group(1)):
+            text = para[: m.start()].strip()
+            if text and not text.endswith((",", ";")):
+                return PhotoCaption(text=text, credit=m.group(1).strip())
+    if "|" in tail:
+        m = _PIPE_CREDIT.search(para, off)
+        if m and _credit_like(m.group(1)):
+            return PhotoCaption(text=para[: m.start()].strip(), credit=m.group(1).strip())
+    if ":" in tail:
+        if "redit" in tail or "REDIT" in tail:
+            m = _MANDATORY_CREDIT.search(para, off)
+            if m:
+                text = para[: m.start(1)].strip()
+                return PhotoCaption(text=text, credit=m.group(1).strip())
+        if _LABEL_HINT.search(tail):
+            m = _LABEL_CREDIT.search(para, off)
+            if m and len(m.group(1)) <= 90:
+                text = para[: m.start(1)].strip()
+                return PhotoCaption(text=text, credit=m.group(1).strip())
+    if last.isupper() and n <= 400 and (" - " in tail or " – " in tail or " — " in tail):
+        m = _DASH_CREDIT.search(para, off)
+        if m:
+            return PhotoCaption(text=para[: m.start()].strip(), credit=m.group(1).strip())
     return None
 
 
+_LABEL_HINT = re.compile(r"(?i:photo|picture|image|credit|foto|crédit)")
 _BOILERPLATE = re.compile(
-    r"^(?:read more\.?|advertisement|story continued below|authors?:?|related|"
+    r"(?:read more\.?|advertisement|story continued below|authors?:?|related|"
     r"follow [^\n]{1,60} on (?:twitter|facebook|instagram)\.?|"
     r"have something to add to this story\?[^\n]*|ftc: [^\n]*|see also: [^\n]{0,150}|"
-    r"related: [^\n]{0,150}|\(?related: [^\n]{0,150}\)?|\d{5,}|\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*|"
+    r"\(?related: [^\n]{0,150}\)?|\d{5,}|\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*|"
     r"subscribe to [^\n]{0,200}|sign up for [^\n]{0,200}|share this(?: article| story)?|"
     r"posted by [^\n]{1,60} on [^\n]{1,40}|culture: your hub for[^\n]*|click here[^\n]{0,150}|"
-    r"[^\n]{0,80}all rights reserved[^\n]{0,80}|image \d+ of \d+|"
-    r"[^\n]{0,40}(?:accès à ce contenu a été bloqué|we use cookies|cookie (?:policy|settings))"
-    r"[\s\S]{0,700}|a voir(?:a lire)?|à lire aussi[^\n]{0,150})$",
+    r"image \d+ of \d+|a voir(?:a lire)?|à lire aussi[^\n]{0,150})",
+    re.IGNORECASE,
+)
+# Consent banners and copyright lines: recognised by a phrase near their start.
+_BOILERPLATE_PHRASE = re.compile(
+    r"all rights reserved|accès à ce contenu a été bloqué|we use cookies|cookie (?:policy|settings)",
     re.IGNORECASE,
 )
 
 
 def _is_boilerplate(para: str) -> bool:
-    return len(para) <= 900 and _BOILERPLATE.match(para) is not None
+    n = len(para)
+    if n > 900:
+        return False
+    if (n <= 300 or para[:1] in "*FfHhCc") and _BOILERPLATE.fullmatch(para) is not None:
+        return True
+    head = para[:120]
+    return ("ookie" in head or "eserved" in head or "accès à ce" in head) and (
+        _BOILERPLATE_PHRASE.search(head) is not None
+    )
 
 
 # ---------------------------------------------------------------------------------------------
@@ -627,7 +758,10 @@ def split_blocks(text: str) -> tuple[Block, ...]:
     """
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = strip_controls(text)
+    return _split_clean(strip_controls(text))
+
+
+def _split_clean(text: str) -> tuple[Block, ...]:
     sigs = _find_signatures(text) if "(@" in text else []
     blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip()
     handles = {s.author.casefold(): s.handle for s in sigs}
@@ -748,7 +882,7 @@ def parse_text(text: str, *, source: str) -> Article:
     """Parse one scraped article (already decoded text) into an `Article`."""
     clean = clean_text(text)
     meta, body = _split_header(clean)
-    blocks = split_blocks(body)
+    blocks = _split_clean(body)  # clean_text has sanitised it
     title = clean_line(meta.get("title", "")) or _title_from_blocks(blocks) or clean_line(source)
     date = parse_iso_date(meta.get("date") or meta.get("published"))
     url = clean_line(meta.get("url") or meta.get("link") or "") or None
