@@ -23,7 +23,6 @@ Callers catch `StoreError` around every write and show `str(error)` to the user.
 from __future__ import annotations
 
 import json
-import logging
 import os
 import sqlite3
 import threading
@@ -37,8 +36,6 @@ from typing import Any
 from reader.saving import QUOTE_KINDS, SavedQuote, normalize_tags, now_iso
 from reader.store.location import STATE_FILENAME, data_dir
 from reader.store.sqlite import SchemaTooNewError, connect, migrate, transaction
-
-log = logging.getLogger(__name__)
 
 # Forward migrations: MIGRATIONS[i] takes the schema from version i to i + 1.
 # Never edit a shipped entry; append a new one (tests/store/test_migrations.py builds old files).
@@ -212,8 +209,6 @@ class StateStore:
             return cls._read_only_session(
                 path, f"cannot write the state file {path} ({exc})", messages
             )
-        for message in messages:
-            log.warning("%s", message)
         return cls(conn, path, messages=messages)
 
     @classmethod
@@ -240,8 +235,6 @@ class StateStore:
             f"{reason}: this session is read-only, read marks, bookmarks and saved quotes "
             "will not be saved"
         )
-        for message in messages:
-            log.warning("%s", message)
         return cls(mem, path, read_only_reason=reason, messages=messages)
 
     @property
