@@ -1,0 +1,248 @@
+"""The indexer on real folders and a real cache file: what is parsed again, what leaves, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+import reader.indexer as indexer
+from reader.indexer import IndexProgress, index_paths, scope_of
+from reader.store.cache import ArticleCache
+from reader.store.state import StateStore
+
+ARTICLE = """ date 2021-0{n}-01 Volunteers counted {n} herons on the river this spring.
+
+"It was a good year for the birds," said the warden, Ivo Marsh.
+
+Herons back at the old mill! Count {n} for the year #heronwatch
+— River Birds (@riverbirds{n}) March {n}, 2021
+"""
+
+
+def write_library(root: Path, n: int = 3) -> list[Path]:
+    paths = []
+    for i in range(1, n + 1):
+        path = root / f"sub{i % 2}" / f"article{i}.txt"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(ARTICLE.format(n=i), encoding="utf-8")
+        paths.append(path)
+    md = root / "note.md"
+    md.write_text("---\ntitle: A note\ndate: 2020-01-02\n---\nA short note about herons.\n")
+    paths.append(md)
+    return paths
+
+
+def run(paths: list[str | Path], cache: ArticleCache, **kw: object) -> list[IndexProgress]:
+    return list(index_paths(paths, cache, **kw))  # type: ignore[arg-type]
+
+
+@pytest.fixture
+def cache(tmp_path: Path) -> ArticleCache:
+    c = ArticleCache.open(tmp_path / "data")
+    yield c
+    c.close()
+
+
+def test_cold_then_warm_then_changes(tmp_path: Path, cache: ArticleCache) -> None:
+    lib = tmp_path / "lib"
+    files = write_library(lib)
+    events = run([lib], cache)
+    last = events[-1]
+    assert last.phase == "done" and last.finished
+    assert (last.files_done, last.files_total, last.articles, last.new) == (4, 4, 4, 4)
+    done = [e.files_done for e in events]
+    assert done == sorted(done)
+    assert len(cache.summaries(under=scope_of([lib]))) == 4
+    assert cache.accounts() and cache.search("herons")
+
+    # A relaunch parses nothing.
+    last = run([lib], cache)[-1]
+    assert (last.new, last.changed, last.unchanged, last.articles) == (0, 0, 4, 4)
+
+    # Touched (same bytes, new mtime): recognised by hash, not re-parsed, mtime remembered.
+    os.utime(files[0], ns=(1, 1))
+    last = run([lib], cache)[-1]
+    assert (last.changed, last.unchanged) == (0, 4)
+    assert cache.files()[os.path.abspath(files[0])].mtime_ns == 1
+
+    # Changed content: parsed again, old text gone from search.
+    files[1].write_text(ARTICLE.format(n=2).replace("herons", "kingfishers"), encoding="utf-8")
+    last = run([lib], cache)[-1]
+    assert (last.changed, last.unchanged) == (1, 3)
+    assert len(cache.search("kingfishers")) == 1
+
+    # Deleted: leaves the cache and the list.
+    files[2].unlink()
+    last = run([lib], cache)[-1]
+    assert (last.removed, last.files_done, last.articles) == (1, 3, 3)
+    assert len(cache.summaries(under=scope_of([lib]))) == 3
+
+
+def test_vanished_files_keep_their_reading_state(tmp_path: Path, cache: ArticleCache) -> None:
+    lib = tmp_path / "lib"
+    files = write_library(lib, n=1)
+    run([lib], cache)
+    (summary,) = [s for s in cache.summaries() if s.source.endswith("article1.txt")]
+    with StateStore.open(tmp_path / "data") as state:
+        state.mark_read(summary.id)
+    files[0].unlink()
+    assert run([lib], cache)[-1].removed == 1
+    with StateStore.open(tmp_path / "data") as state:
+        assert summary.id in state.read_ids()
+
+
+def test_only_paths_given_are_pruned(tmp_path: Path, cache: ArticleCache) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_library(a, n=1)
+    write_library(b, n=1)
+    run([a, b], cache)
+    assert run([a], cache)[-1].removed == 0
+    assert len(cache.summaries()) == 4
+
+
+def test_glob_patterns(tmp_path: Path, cache: ArticleCache) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=3)
+    last = run([str(lib / "**" / "*.txt")], cache)[-1]
+    assert (last.files_done, last.error_count) == (3, 0)
+    assert len(cache.summaries(under=scope_of([str(lib / "**" / "*.txt")]))) == 3
+
+
+def test_problems_are_reported_and_others_indexed(
+    tmp_path: Path, cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=1)
+    (lib / "empty.txt").write_bytes(b"")
+    (lib / "binary.txt").write_bytes(bytes(range(256)) * 50)
+    (lib / "loop").symlink_to(lib)  # a folder linking to its parent
+    (lib / "dangling.txt").symlink_to(lib / "nowhere.txt")
+    big = lib / "huge.txt"
+    with open(big, "wb") as f:  # sparse: huge on paper, nothing to read
+        f.truncate(80 * 1024 * 1024)
+    bad = lib / "records.jsonl"
+    bad.write_text(json.dumps({"title": "ok", "text": "Fine record."}) + "\nnot json\n")
+    events = run([lib, tmp_path / "missing"], cache)
+    last = events[-1]
+    reasons = [str(e) for ev in events for e in ev.errors]
+    joined = "\n".join(reasons)
+    for expected in (
+        "empty file",
+        "binary file",
+        "directory loop",
+        "broken symbolic link",
+        "file too large",
+        "line 2 (invalid JSON",
+        "no such file or directory",
+    ):
+        assert expected in joined, expected
+    assert all("\n" not in r for r in reasons)
+    assert last.error_count == len(reasons) == 7
+    titles = {s.title for s in cache.summaries()}
+    assert "ok" in titles and "A note" in titles
+    # Cached problems are reported again on a relaunch without reading the files.
+    again = run([lib], cache)
+    rerun = "\n".join(str(e) for ev in again for e in ev.errors)
+    assert "binary file" in rerun and "file too large" in rerun
+    assert again[-1].new == 0
+
+
+def test_unreadable_file_is_not_cached(tmp_path: Path, cache: ArticleCache) -> None:
+    if os.geteuid() == 0:
+        pytest.skip("root reads every file")
+    lib = tmp_path / "lib"
+    files = write_library(lib, n=1)
+    files[0].chmod(0)
+    try:
+        last = run([lib], cache)[-1]
+        assert last.error_count == 1
+        assert os.path.abspath(files[0]) not in cache.files()
+    finally:
+        files[0].chmod(0o644)
+
+
+def test_cancel_before_and_during(tmp_path: Path, cache: ArticleCache) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=6)
+    stop = threading.Event()
+    stop.set()
+    assert run([lib], cache, cancel=stop)[-1].phase == "cancelled"
+    assert cache.count() == 0
+
+    stop = threading.Event()
+    events = []
+    for event in index_paths([lib], cache, cancel=stop, interval=0.0, workers=0):
+        events.append(event)
+        if event.phase == "indexing" and event.files_done >= 2:
+            stop.set()
+    assert events[-1].phase == "cancelled"
+    assert 0 < cache.count() < 7
+    # The next run finishes the job.
+    last = run([lib], cache)[-1]
+    assert last.phase == "done" and cache.count() == 7
+
+
+def test_worker_processes_give_the_same_cache(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=8)
+    results = []
+    for workers in (0, 2):
+        with ArticleCache.open(tmp_path / f"data{workers}") as c:
+            last = run([lib], c, workers=workers)[-1]
+            assert last.articles == 9
+            results.append([(s.id, s.title, s.tweets, s.quotes) for s in c.summaries()])
+    assert results[0] == results[1]
+
+
+def test_parallel_threshold_is_used_by_default(
+    tmp_path: Path, cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=4)
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_FILES", 2)
+    used: list[int] = []
+    real = indexer._default_workers
+    monkeypatch.setattr(indexer, "_default_workers", lambda: used.append(1) or min(real(), 2))
+    assert run([lib], cache)[-1].articles == 5
+    assert used
+
+
+def test_summary_line() -> None:
+    line = IndexProgress("done", 10, 10, 12, 3, 2, 5, 1, 1, 0.5).summary_line()
+    assert line == (
+        "10 files, 12 articles: 3 new, 2 changed, 5 unchanged, 1 removed, 1 errors, 0.50 s"
+    )
+
+
+def test_workers_from_a_thread_use_spawn_and_finish(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The app indexes from a worker thread: processes are spawned, not forked, and it works."""
+    lib = tmp_path / "lib"
+    write_library(lib, n=4)
+    out: list[IndexProgress] = []
+    methods: list[str | None] = []
+    in_parent: list[object] = []
+    real_context, real_load = indexer.multiprocessing.get_context, indexer.load_file
+    monkeypatch.setattr(
+        indexer.multiprocessing, "get_context", lambda m=None: methods.append(m) or real_context(m)
+    )
+    # Spawned children import a fresh module, so only a fallback in this process would count.
+    monkeypatch.setattr(
+        indexer, "load_file", lambda *a, **k: in_parent.append(a) or real_load(*a, **k)
+    )
+
+    def work() -> None:
+        with ArticleCache.open(tmp_path / "data") as c:
+            out.extend(index_paths([lib], c, workers=2))
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(timeout=120)
+    assert not thread.is_alive()
+    assert out[-1].phase == "done" and out[-1].articles == 5 and out[-1].error_count == 0
+    assert methods == ["spawn"] and in_parent == []
