@@ -18,17 +18,6 @@ from reader.model import Block, Paragraph, PhotoCaption, Quote
 
 __all__ = ["find_quotes"]
 
-# One regex for every kind of pair; each branch's character class excludes its own closer, so
-# matching is linear. An unclosed quote runs to the end of the paragraph (multi-paragraph quotes
-# leave their closing mark for the last paragraph).
-_PAIR = re.compile(
-    r"“([^”“\n]{1,3000})”"
-    r"|\"([^\"\n]{1,3000})\""
-    r"|«([^»«\n]{1,3000})»"
-    r"|„([^“”„\n]{1,3000})[“”]"
-    r"|「([^」\n]{1,3000})」"
-    r"|([\"“«„「])([^\"“”«»„「」\n]{1,3000})$"
-)
 _VERBS = (
     r"said|says|say|told|tells|wrote|writes|tweeted|tweets|added|adds|asked|asks|explained|"
     r"explains|continued|replied|replies|responded|noted|notes|insisted|quipped|declared|"
@@ -44,7 +33,7 @@ _NAME = (
 )
 # After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
 _AFTER = re.compile(
-    r"^[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,[^,\"“”]{1,80},)?\s+(?:" + _VERBS + r")\b"
+    r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,[^,.\"“”]{1,80}?,?)?\s+(?:" + _VERBS + r")\b"
     r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
     r"|according\s+to\s+(?P<s3>" + _NAME + r"))"
 )
@@ -55,6 +44,7 @@ _BEFORE = re.compile(
 )
 _BEFORE_ACCORDING = re.compile(r"according\s+to\s+(?P<s>" + _NAME + r")[,:]?\s*$")
 _WORD = re.compile(r"\w+")
+_VERB_WORDS = frozenset(_VERBS.split("|")) | {"according", "said", "reportedly"}
 _MERGE_GAP = 160  # the attribution between the two halves of a split quote
 
 
@@ -66,13 +56,43 @@ class _Span:
     open: int  # offset of the opening mark
 
 
+_CLOSERS = {'"': '"', "“": "”", "«": "»", "„": "“”", "「": "」"}
+_OPENERS = re.compile(r"[\"“«„「]")
+_MAX_QUOTE = 3000
+
+
 def _spans(text: str) -> list[_Span]:
+    """Quoted spans, left to right. An unclosed one runs to the end of its line (paragraphs of a
+    multi-paragraph quote leave their closing mark for the last one)."""
     spans: list[_Span] = []
-    for m in _PAIR.finditer(text):
-        for g in (1, 2, 3, 4, 5, 7):
-            if m.group(g) is not None:
-                spans.append(_Span(m.start(g), m.end(g), m.end(), m.start()))
+    pos = 0
+    n = len(text)
+    while True:
+        m = _OPENERS.search(text, pos)
+        if m is None:
+            break
+        o = m.start()
+        line_end = text.find("\n", o)
+        if line_end < 0:
+            line_end = n
+        stop = min(line_end, o + 1 + _MAX_QUOTE)
+        close = -1
+        for c in _CLOSERS[text[o]]:
+            k = text.find(c, o + 1, stop)
+            if k >= 0 and (close < 0 or k < close):
+                close = k
+        if close == o + 1:  # an empty pair
+            pos = close + 1
+            continue
+        if close < 0:
+            if line_end - o - 1 > 0:
+                spans.append(_Span(o + 1, line_end, line_end, o))
+            pos = line_end + 1
+            if pos >= n:
                 break
+            continue
+        spans.append(_Span(o + 1, close, close + 1, o))
+        pos = close + 1
     return spans
 
 
@@ -94,7 +114,14 @@ def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
 
 def _speaker_before(text: str, pos: int) -> str | None:
     head = text[max(0, pos - 160) : pos]
-    m = _BEFORE_ACCORDING.search(head) or _BEFORE.search(head)
+    # The regexes are costly to try at every position: first a cheap test for a verb.
+    words = set(_WORD.findall(head.casefold()))
+    if words.isdisjoint(_VERB_WORDS):
+        return None
+    m = None
+    if "according" in words:
+        m = _BEFORE_ACCORDING.search(head)
+    m = m or _BEFORE.search(head)
     if not m:
         return None
     return _clean_speaker(m.group("s"))
@@ -118,7 +145,7 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
         if isinstance(block, Paragraph) and block.boilerplate:
             continue
         text = block.text
-        if '"' not in text and "“" not in text and "«" not in text and "„" not in text and "「" not in text:
+        if _OPENERS.search(text) is None:
             continue
         spans = _spans(text)
         i = 0

@@ -204,21 +204,47 @@ def tweet_length(text: str) -> int:
 # glued to a capital or emoji, a colon glued to a capital, NBSP before a capital, a live blog's
 # `10h24 :` time glued to the previous word.
 _UPPER = "A-ZÀ-ÖØ-ÞĀ-Ž"
+_AFTER_GLUE = r"[" + _UPPER + r"«\"“#@\U0001f300-\U0001faff]"
+# Each alternative consumes the punctuation first (one character class the regex engine can
+# scan for quickly) and checks what comes before with a lookbehind; the cut is after the match.
 _GLUE = re.compile(
+    r"[.!?…:\"”»\u00a0](?:"
     r"(?<=[^\s.][.!?…])(?=[\"“«]?[" + _UPPER + r"#@\U0001f300-\U0001faff])"
-    r"|(?:(?<=[\w.!?…][\"”»])|(?<=[.!?…][ \u00a0][»”]))(?=[" + _UPPER + r"«\"“#@\U0001f300-\U0001faff])"
+    r"|(?<=[\w.!?…][\"”»])(?=" + _AFTER_GLUE + r")"
+    r"|(?<=[.!?…][ \u00a0][»”])(?=" + _AFTER_GLUE + r")"
     r"|(?<=[a-zà-ÿ]:)(?=[" + _UPPER + r"])"
-    r"|(?<=[^«\s])\u00a0+(?=[" + _UPPER + r"])"
-    r"|(?<=[^\s\d])(?=\d{1,2}h\d{2} ?: )"
+    r"|(?<=[^«\s]\u00a0)\u00a0*(?=[" + _UPPER + r"])"
+    r")"
 )
+# A live blog's `10h24 : ` time glued to the word before it.
+_GLUE_TIME = re.compile(r"h(?:(?<=[^\s\d]\dh)|(?<=[^\s\d]\d\dh))\d\d ?: ")
+# Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
+_GLUE_CAMEL = re.compile(r"[" + _UPPER + r"](?<=[a-zà-ÿ]{3}[" + _UPPER + r"])(?=[a-zà-ÿ]{2})")
+
+
+def _glue_cuts(line: str, lo: int = 0, camel: bool = False) -> list[int]:
+    """Offsets in `line` (from `lo`) where a scraper lost a line break, sorted."""
+    cuts = [m.end() for m in _GLUE.finditer(line, lo)]
+    if "h" in line:
+        for m in _GLUE_TIME.finditer(line, lo):
+            k = m.start()
+            while k > lo and line[k - 1].isdigit():
+                k -= 1
+            cuts.append(k)
+    if camel:
+        cuts.extend(m.start() for m in _GLUE_CAMEL.finditer(line, lo))
+    cuts.sort()
+    out: list[int] = []
+    for c in cuts:
+        # Two patterns can fire a character apart (`"."Le`): keep the first cut.
+        if not out or c > out[-1] + 2:
+            out.append(c)
+    return out
+
+
 _GLUED_LINE_MIN = 600
 _GLUE_QUICK = re.compile(r"[.!?…:\"”»\u00a0][\"“«]?[" + _UPPER + r"]")
 # Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
-_GLUE_PARAGRAPH = re.compile(
-    _GLUE.pattern + r"|(?<=[a-zà-ÿ]{3})(?=[" + _UPPER + r"][a-zà-ÿ]{2})"
-)
-
-
 def _is_glued(line: str) -> bool:
     """A line that is really several paragraphs whose line breaks a scraper dropped."""
     if len(line) < _GLUED_LINE_MIN:
@@ -227,7 +253,7 @@ def _is_glued(line: str) -> bool:
     if len(_GLUE_QUICK.findall(line, 0, 20000)) < 3:
         return False
     hits = 0
-    for _ in _GLUE.finditer(line):
+    for _ in _GLUE.finditer(line, 0, 20000):
         hits += 1
         if hits >= 3:
             return True
@@ -343,11 +369,7 @@ def _sentence_split_backward(line: str, offset: int, budget: int) -> list[tuple[
 def _glue_split_backward(line: str, offset: int, budget: int) -> list[tuple[int, str]]:
     """Split a glued line into pieces, only looking at its last `budget` characters (+slack)."""
     lo = max(0, len(line) - budget - 400)
-    cuts = [lo]
-    for m in _GLUE.finditer(line, lo):
-        # Two patterns can fire a character apart (`"."Le`): keep the first cut.
-        if m.start() > cuts[-1] + 2:
-            cuts.append(m.start())
+    cuts = [lo, *(c for c in _glue_cuts(line, lo) if c > lo + 2)]
     cuts.append(len(line))
     pieces = []
     for a, b in zip(cuts, cuts[1:], strict=False):
@@ -705,30 +727,33 @@ def _is_boilerplate(para: str) -> bool:
 _PARA_SPLIT = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 
 
-def _paragraphs(text: str) -> Iterator[str]:
+_STRIP = " \t\u00a0\n"
+
+
+def _paragraphs(text: str) -> list[str]:
     """Paragraphs of a stretch of non-tweet text: blank-line separated, glued lines split."""
+    out: list[str] = []
     for para in _PARA_SPLIT.split(text):
-        para = para.strip(" \t\u00a0\n")
+        para = para.strip(_STRIP)
         if not para:
             continue
         if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
             start = 0
-            for m in _GLUE_PARAGRAPH.finditer(para):
-                if m.start() <= start + 2:
-                    continue
-                piece = para[start : m.start()].strip(" \t\u00a0\n")
+            for cut in _glue_cuts(para, camel=True):
+                piece = para[start:cut].strip(_STRIP)
                 if piece:
-                    yield piece
-                start = m.start()
-            piece = para[start:].strip(" \t\u00a0\n")
+                    out.append(piece)
+                start = cut
+            piece = para[start:].strip(_STRIP)
             if piece:
-                yield piece
+                out.append(piece)
         else:
-            yield para
+            out.append(para)
+    return out
 
 
 def _classify(para: str, handles: dict[str, str]) -> Block:
-    m = _WIDGET.match(para)
+    m = _WIDGET.match(para) if para.startswith("Twitter") else None
     if m:
         name = clean_line(m.group(1))
         return Tweet(
@@ -736,7 +761,7 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
             author=name,
             handle=handles.get(name.casefold(), ""),
             date=None,
-            links=tuple(_LINK.findall(m.group(2))),
+            links=_links(m.group(2)),
         )
     cap = _caption(para)
     if cap is not None:
@@ -744,10 +769,19 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
     return Paragraph(para, boilerplate=_is_boilerplate(para))
 
 
+_BLANK_RUN = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)+[ \t\u00a0]*")
+
+
 def _tidy_tweet_text(text: str) -> str:
-    text = text.strip(" \t\u00a0\n")
+    text = text.strip(_STRIP)
     # Keep the tweet's own line breaks, but no wider than a blank line.
-    return re.sub(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)+[ \t\u00a0]*", "\n\n", text)
+    return _BLANK_RUN.sub("\n\n", text) if "\n" in text else text
+
+
+def _links(text: str) -> tuple[str, ...]:
+    if "t.co/" not in text and "pic.twitter.com/" not in text:
+        return ()
+    return tuple(_LINK.findall(text))
 
 
 def split_blocks(text: str) -> tuple[Block, ...]:
@@ -779,7 +813,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
                 author=sig.author,
                 handle=sig.handle,
                 date=sig.date,
-                links=tuple(_LINK.findall(tweet_text)),
+                links=_links(tweet_text),
             )
         )
         pos = sig.end
