@@ -9,24 +9,28 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header, Input
+from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from reader.model import Article, ArticleSummary
 from reader.paths import samples_dir, styles_dir
 from reader.sanitize import strip_controls
 from reader.ui.article_list import ArticleList
-from reader.ui.commands import ReaderCommands
-from reader.ui.outline import Outline
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.rows import SummaryRows
-from reader.ui.screens import HelpScreen, Problem, ProblemsScreen, help_content
+
+if TYPE_CHECKING:
+    from textual.widgets import Input
+
+    from reader.ui.outline import Outline
+    from reader.ui.screens import Problem
 
 NARROW_WIDTH = 90
 """Below this many columns the list and the reading pane take turns (Enter / Escape)."""
@@ -45,9 +49,24 @@ def load_articles(paths: list[str]) -> Iterator[object]:
     yield from iter_articles(paths or [str(samples_dir())])
 
 
+def _reader_commands() -> type:
+    # Loaded when the palette first opens, not at start-up.
+    from reader.ui.commands import ReaderCommands
+
+    return ReaderCommands
+
+
+def outline_bindings() -> list[BindingType]:
+    """The outline's keys, for the help screen."""
+    from reader.ui.outline import Outline
+
+    return list(Outline.BINDINGS)
+
+
 def as_problem(item: object) -> Problem:
     """A load error from the core, whatever its exact class, as a `Problem` for the UI."""
     from reader.formats import display_path  # file names are data: no control characters
+    from reader.ui.screens import Problem
 
     path = getattr(item, "path", None) or "?"
     reason = getattr(item, "reason", None) or str(item)
@@ -96,7 +115,7 @@ class ReaderApp(App[int]):
 
     CSS_PATH = str(styles_dir() / "reader.tcss")
     TITLE = "reader"
-    COMMANDS = App.COMMANDS | {ReaderCommands}
+    COMMANDS = App.COMMANDS | {_reader_commands}
 
     BINDINGS: list[BindingType] = [
         # Footer shows the description; help shows the tooltip.
@@ -182,17 +201,17 @@ class ReaderApp(App[int]):
         self.library_loading = True
         # Articles parsed in this session, by id: the reading pane's source (see `article`).
         self._articles: dict[str, Article] = {}
+        self._outline: Outline | None = None
+        self._filter: Input | None = None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
         yield Header(icon="≡")
         with Horizontal(id="main"):
             with Vertical(id="list-column"):
-                yield Input(placeholder="Filter titles…", id="filter")
                 yield ArticleList(self.flags, id="article-list")
             with Horizontal(id="reading-column"):
                 yield ReadingPane(id="reading-pane")
-                yield Outline(id="outline")
         yield Footer()
 
     @property
@@ -203,13 +222,23 @@ class ReaderApp(App[int]):
     def pane(self) -> ReadingPane:
         return self.query_one("#reading-pane", ReadingPane)
 
+    # The outline and the filter field are mounted the first time they are asked for: most
+    # sessions never open them, and every widget on the first frame costs start-up time.
     @property
-    def outline(self) -> Outline:
-        return self.query_one("#outline", Outline)
+    def outline(self) -> Outline | None:
+        return self._outline
 
     @property
-    def filter_input(self) -> Input:
-        return self.query_one("#filter", Input)
+    def outline_open(self) -> bool:
+        return self._outline is not None and self._outline.display
+
+    @property
+    def filter_input(self) -> Input | None:
+        return self._filter
+
+    def filter_query(self) -> str:
+        """The title filter being typed ("" when none)."""
+        return self._filter.value if self._filter is not None else ""
 
     @property
     def narrow(self) -> bool:
@@ -218,9 +247,10 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width)
-        self.article_list.focus()
         self._update_summary()
-        self.load_library()
+        # Start reading files once the first frame is on screen: parsing in a thread still
+        # competes for the interpreter, and the empty layout should paint at once.
+        self.call_after_refresh(self.load_library)
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -254,6 +284,8 @@ class ReaderApp(App[int]):
                     self.post_message(self.Loaded(articles, problems, done=False))
                     articles, problems, last = [], [], time.monotonic()
         except Exception as error:  # a loader bug must not take the app down
+            from reader.ui.screens import Problem
+
             problems.append(
                 Problem(", ".join(self.paths) or "samples", f"loading stopped: {error}")
             )
@@ -264,7 +296,7 @@ class ReaderApp(App[int]):
             self._articles[article.id] = article
         if message.articles:
             self.rows = self.rows.with_added(a.summary() for a in message.articles)
-            self.article_list.set_rows(self.rows.filtered(self.filter_input.value))
+            self.article_list.set_rows(self.rows.filtered(self.filter_query()))
         self.problems.extend(message.problems)
         if message.done:
             self.library_loading = False
@@ -317,7 +349,8 @@ class ReaderApp(App[int]):
         pane = self.pane
         if article is not pane.article:
             pane.show(article)
-            self.outline.show_article(article, pane.units)
+            if self._outline is not None:
+                self._outline.show_article(article, pane.units)
 
     def open_article(self, summary: ArticleSummary | None, *, focus: bool) -> None:
         """Show `summary`'s article in the pane, mark it read, and focus the pane if asked."""
@@ -339,37 +372,39 @@ class ReaderApp(App[int]):
             self._update_summary()
 
     @on(ReadingPane.Back)
-    def _pane_back(self, event: ReadingPane.Back) -> None:
+    async def _pane_back(self, event: ReadingPane.Back) -> None:
         event.stop()
-        self.action_back()
+        await self.action_back()
 
     @on(ReadingPane.UnitSelected)
     def _unit_selected(self, event: ReadingPane.UnitSelected) -> None:
         event.stop()
-        self.outline.follow(self.pane.selected)
+        if self._outline is not None:
+            self._outline.follow(self.pane.selected)
 
-    @on(Outline.Jump)
-    def _outline_jump(self, event: Outline.Jump) -> None:
+    # Handlers by name (not @on) so the outline and input modules load only when used.
+    def on_outline_jump(self, event: Outline.Jump) -> None:
         event.stop()
         self.pane.select_unit(event.unit_index)
         if event.focus_pane:
             self.pane.focus()
 
-    @on(Outline.Close)
-    def _outline_close(self, event: Outline.Close) -> None:
+    async def on_outline_close(self, event: Outline.Close) -> None:
         event.stop()
-        self.action_toggle_outline()
+        await self.action_toggle_outline()
 
     # ----------------------------------------------------------------- filter
-    @on(Input.Changed, "#filter")
-    def _filter_changed(self, event: Input.Changed) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input is not self._filter:
+            return
         event.stop()
         current = self.article_list.rows
         source = current if isinstance(current, SummaryRows) else self.rows
         self.article_list.set_rows(source.filtered(event.value))
 
-    @on(Input.Submitted, "#filter")
-    def _filter_submitted(self, event: Input.Submitted) -> None:
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input is not self._filter:
+            return
         event.stop()
         self.article_list.focus()
 
@@ -412,9 +447,9 @@ class ReaderApp(App[int]):
     def action_page_up(self) -> None:
         self.pane.scroll_page_up(animate=False)
 
-    def action_focus_list(self) -> None:
-        if self.outline.display:
-            self.action_toggle_outline()  # the list is hidden while the outline is open
+    async def action_focus_list(self) -> None:
+        if self.outline_open:
+            await self.action_toggle_outline()  # the list is hidden while the outline is open
         self._show_reading(False)
         self.article_list.focus()
 
@@ -422,38 +457,44 @@ class ReaderApp(App[int]):
         self._show_reading(True)
         self.pane.focus()
 
-    def action_focus_next(self) -> None:
+    async def action_focus_next(self) -> None:
         if self.narrow:
-            self._toggle_narrow_view()
+            await self._toggle_narrow_view()
         else:
             self.screen.focus_next()
 
-    def action_focus_previous(self) -> None:
+    async def action_focus_previous(self) -> None:
         if self.narrow:
-            self._toggle_narrow_view()
+            await self._toggle_narrow_view()
         else:
             self.screen.focus_previous()
 
-    def _toggle_narrow_view(self) -> None:
+    async def _toggle_narrow_view(self) -> None:
         if self.screen.has_class("-reading"):
-            self.action_focus_list()
+            await self.action_focus_list()
         else:
             self.action_focus_pane()
 
-    def action_back(self) -> None:
+    async def action_back(self) -> None:
         """Escape: close the outline or the filter, or leave the pane for the list."""
         focused = self.focused
-        if self.outline.display and focused is self.outline:
-            self.action_toggle_outline()
-        elif focused is self.filter_input:
+        if self.outline_open and focused is self._outline:
+            await self.action_toggle_outline()
+        elif focused is self._filter and self._filter is not None:
             self.action_clear_filter()
         elif focused is self.pane:
-            self.action_focus_list()
-        elif self.filter_input.display:
+            await self.action_focus_list()
+        elif self._filter is not None and self._filter.display:
             self.action_clear_filter()
 
-    def action_toggle_outline(self) -> None:
-        outline = self.outline
+    async def action_toggle_outline(self) -> None:
+        if self._outline is None:
+            from reader.ui.outline import Outline
+
+            self._outline = Outline(id="outline")
+            await self.query_one("#reading-column").mount(self._outline)
+            self._outline.show_article(self.pane.article, self.pane.units)
+        outline = self._outline
         if outline.display:
             had_focus = outline.has_focus
             outline.display = False
@@ -467,15 +508,20 @@ class ReaderApp(App[int]):
             outline.follow(self.pane.selected)
             outline.focus()
 
-    def action_filter(self) -> None:
+    async def action_filter(self) -> None:
+        if self._filter is None:
+            from textual.widgets import Input
+
+            self._filter = Input(placeholder="Filter titles…", id="filter")
+            await self.query_one("#list-column").mount(self._filter, before=self.article_list)
         self._show_reading(False)
-        self.filter_input.display = True
-        self.filter_input.focus()
+        self._filter.display = True
+        self._filter.focus()
 
     def action_clear_filter(self) -> None:
-        field_ = self.filter_input
-        field_.value = ""
-        field_.display = False
+        if self._filter is not None:
+            self._filter.value = ""
+            self._filter.display = False
         self.article_list.set_rows(self.rows)
         self.article_list.focus()
 
@@ -500,13 +546,17 @@ class ReaderApp(App[int]):
             ),
             ("Article list", ArticleList.BINDINGS),
             ("Reading pane", ReadingPane.BINDINGS),
-            ("Outline", Outline.BINDINGS),
+            ("Outline", outline_bindings()),
         ]
 
     def action_help(self) -> None:
+        from reader.ui.screens import HelpScreen, help_content
+
         self.push_screen(HelpScreen(help_content(self.help_sections(), self.get_key_display)))
 
     def action_problems(self) -> None:
+        from reader.ui.screens import ProblemsScreen
+
         self.push_screen(ProblemsScreen(self.problems))
 
     # Reserved keys: s, b, m, B. b and m work on the in-memory `flags`; saving quotes and the

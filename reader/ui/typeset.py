@@ -20,7 +20,6 @@ from rich.cells import cell_len
 from rich.style import Style
 from rich.text import Text
 
-from reader.formats import display_path
 from reader.model import Article, Paragraph, PhotoCaption, Tweet
 
 UnitKind = Literal["paragraph", "tweet", "photo_caption", "quote"]
@@ -188,6 +187,8 @@ def typeset_header(article: Article, width: int, styles: Styles) -> list[Line]:
     facts.append(_counts_text(article))
     meta = Text(" · ".join(part for part in facts if part), style=styles["meta"])
     lines.extend(Line(t) for t in _divide(meta, wrap_offsets(meta.plain, width)))
+    from reader.formats import display_path  # loaded with the first article, not at start-up
+
     source = display_path(article.source)  # a file name is data: no control characters
     if article.author:
         source = f"{article.author} · {source}"

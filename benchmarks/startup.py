@@ -1,0 +1,124 @@
+"""Launch to first frame: the reader on the bundled samples against a bare Textual app.
+
+Both run in the same session, interleaved, each in a fresh Python process on a real
+pseudo-terminal (Textual's own Linux driver, 120x40). The clock starts just before the process
+is spawned and stops when the app, right after its first refresh, writes the time to a file.
+Reported: the median of several runs and the ratio (target <= 1.15).
+
+    python benchmarks/startup.py [--runs 9]
+"""
+
+from __future__ import annotations
+
+import argparse
+import fcntl
+import os
+import pty
+import statistics
+import struct
+import subprocess
+import sys
+import tempfile
+import termios
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE = """
+import sys, time
+from textual.app import App
+from textual.widgets import Static
+
+class Bare(App):
+    def compose(self):
+        yield Static("hello")
+
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self):
+        with open(sys.argv[1], "w") as out:
+            out.write(repr(time.time()))
+        self.exit()
+
+Bare().run()
+"""
+
+READER = """
+import sys, time
+from reader.ui.app import ReaderApp
+
+class Timed(ReaderApp):
+    def on_mount(self):
+        self.call_after_refresh(self.first_frame)
+
+    def first_frame(self):
+        with open(sys.argv[1], "w") as out:
+            out.write(repr(time.time()))
+        self.exit()
+
+Timed([]).run()
+"""
+
+
+def _drain(fd: int) -> None:
+    while True:
+        try:
+            if not os.read(fd, 65536):
+                return
+        except OSError:
+            return
+
+
+def first_frame_seconds(script: str) -> float:
+    """Seconds from spawning `script` on a 120x40 pty to its first painted frame."""
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 40, 120, 0, 0))
+    env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+    with tempfile.TemporaryDirectory() as tmp:
+        stamp = Path(tmp) / "first-frame"
+        drain = threading.Thread(target=_drain, args=(master,), daemon=True)
+        drain.start()
+        start = time.time()
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, str(stamp)],
+            stdin=slave,
+            stdout=slave,
+            stderr=slave,
+            env=env,
+            cwd=ROOT,
+        )
+        process.wait(timeout=60)
+        os.close(slave)
+        os.close(master)
+        if not stamp.exists():
+            raise RuntimeError("the app exited without painting a frame")
+        return float(stamp.read_text()) - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=9)
+    args = parser.parse_args()
+    # One warm-up each: the first import of a module tree pays for reading .pyc files.
+    first_frame_seconds(BARE)
+    first_frame_seconds(READER)
+    bare: list[float] = []
+    reader: list[float] = []
+    for _ in range(args.runs):
+        bare.append(first_frame_seconds(BARE))
+        reader.append(first_frame_seconds(READER))
+    bare_ms = statistics.median(bare) * 1000
+    reader_ms = statistics.median(reader) * 1000
+    print(f"runs: {args.runs} each, interleaved, 120x40 pty")
+    print(f"bare Textual app, first frame:      median {bare_ms:7.1f} ms")
+    print(f"reader on the samples, first frame: median {reader_ms:7.1f} ms")
+    ratio = reader_ms / bare_ms
+    print(f"ratio: {ratio:.3f} (target <= 1.15)")
+    return 0 if ratio <= 1.15 else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
