@@ -129,14 +129,39 @@ def test_two_writers_at_once_both_land(tmp_path: Path) -> None:
 
 def test_two_stores_opening_a_new_file_at_the_same_moment(tmp_path: Path) -> None:
     go = tmp_path / "go"
-    children = [start_child(SAVER, str(tmp_path / "d"), tag, "20", str(go)) for tag in "xyz"]
+    # Six processes creating the same file: the WAL switch used to fail with "database is
+    # locked" (SQLite does not wait for that lock); now each one waits its turn.
+    children = [start_child(SAVER, str(tmp_path / "d"), tag, "20", str(go)) for tag in "uvwxyz"]
     time.sleep(0.3)
     go.touch()
     for child in children:
         _, err = child.communicate(timeout=120)
         assert child.returncode == 0, err
     with StateStore.open(tmp_path / "d") as store:
-        assert store.quote_count() == 60
+        assert store.quote_count() == 120
+
+
+OPENER = """
+go = sys.argv[2]
+while not os.path.exists(go):
+    time.sleep(0.0002)
+store = StateStore.open(sys.argv[1])
+print("read_only" if store.read_only else "ok", *store.messages)
+store.mark_read(sys.argv[3])
+"""
+
+
+def test_many_processes_creating_the_state_file_together_all_can_write(tmp_path: Path) -> None:
+    for round_ in range(6):
+        folder, go = tmp_path / f"r{round_}", tmp_path / f"go{round_}"
+        children = [start_child(OPENER, str(folder), str(go), f"p{n}") for n in range(6)]
+        time.sleep(0.4)  # let every child import and wait at the line
+        go.touch()
+        for child in children:
+            out, err = child.communicate(timeout=60)
+            assert child.returncode == 0 and out.strip() == "ok", out + err
+        with StateStore.open(folder) as store:
+            assert store.read_ids() == {f"p{n}" for n in range(6)}
 
 
 def test_a_corrupt_file_is_moved_aside_and_a_fresh_store_carries_on(tmp_path: Path) -> None:
