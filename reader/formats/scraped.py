@@ -730,25 +730,36 @@ _PARA_SPLIT = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 _STRIP = " \t\u00a0\n"
 
 
-def _paragraphs(text: str) -> list[str]:
-    """Paragraphs of a stretch of non-tweet text: blank-line separated, glued lines split."""
+def _paragraphs(text: str, lo: int, hi: int, cache: dict[int, bool]) -> list[str]:
+    """Paragraphs of text[lo:hi] (non-tweet text): blank-line separated, glued lines split."""
     out: list[str] = []
-    for para in _PARA_SPLIT.split(text):
-        para = para.strip(_STRIP)
-        if not para:
-            continue
-        if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
-            start = 0
-            for cut in _glue_cuts(para, camel=True):
-                piece = para[start:cut].strip(_STRIP)
+    start = lo
+    for sep in [*_PARA_SPLIT.finditer(text, lo, hi), None]:
+        end = sep.start() if sep is not None else hi
+        para = text[start:end].strip(_STRIP)
+        nxt = sep.end() if sep is not None else hi
+        if para:
+            glued = False
+            if "\n" not in para and len(para) >= 80:
+                # Part of a line already known to be glued (next to a glued signature), or a
+                # long line that is glued on its own.
+                known = cache.get(text.rfind("\n", max(0, start - _LINE_PROBE), start) + 1)
+                glued = bool(known) or (len(para) >= _GLUED_LINE_MIN and _is_glued(para))
+            elif len(para) >= _GLUED_LINE_MIN:
+                glued = _is_glued(para)
+            if glued:
+                cut_from = 0
+                for cut in _glue_cuts(para, camel=True):
+                    piece = para[cut_from:cut].strip(_STRIP)
+                    if piece:
+                        out.append(piece)
+                    cut_from = cut
+                piece = para[cut_from:].strip(_STRIP)
                 if piece:
                     out.append(piece)
-                start = cut
-            piece = para[start:].strip(_STRIP)
-            if piece:
-                out.append(piece)
-        else:
-            out.append(para)
+            else:
+                out.append(para)
+        start = nxt
     return out
 
 
@@ -801,10 +812,17 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     handles = {s.author.casefold(): s.handle for s in sigs}
     blocks: list[Block] = []
     glued_cache: dict[int, bool] = {}
+    for sig in sigs:
+        if sig.glued_tail:
+            # Text glued to a signature's date is a lost line break: a short line with one more
+            # glue point is a glued line too.
+            line_start = text.rfind("\n", max(0, sig.start - _LINE_PROBE), sig.start) + 1
+            if line_start or sig.start <= _LINE_PROBE:
+                glued_cache.setdefault(line_start, _GLUE.search(text, line_start, sig.start) is not None)
     pos = 0
     for sig in sigs:
         start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
-        for para in _paragraphs(text[pos:start]):
+        for para in _paragraphs(text, pos, start, glued_cache):
             blocks.append(_classify(para, handles))
         tweet_text = _tidy_tweet_text(text[start : sig.start])
         blocks.append(
@@ -817,7 +835,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
             )
         )
         pos = sig.end
-    for para in _paragraphs(text[pos:]):
+    for para in _paragraphs(text, pos, len(text), glued_cache):
         blocks.append(_classify(para, handles))
     return tuple(blocks)
 
