@@ -79,8 +79,9 @@ def _short(text: str, n: int = 60) -> str:
     return text if len(text) <= n else text[: n // 2 - 2] + " … " + text[-(n // 2 - 2) :]
 
 
-def score_file(name: str, path: Path, labels: dict[str, Any], widgets: bool,
-               tweets: Score, captions: Score) -> None:
+def score_file(
+    name: str, path: Path, labels: dict[str, Any], widgets: bool, tweets: Score, captions: Score
+) -> None:
     article = parse_text(decode_bytes(path.read_bytes()), source=name)
     want_t = [t for t in labels.get("tweets", []) if widgets or not t.get("widget")]
     got_t = [t for t in article.tweets if widgets or (t.handle and t.date)]
@@ -112,11 +113,18 @@ def score_file(name: str, path: Path, labels: dict[str, Any], widgets: bool,
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "realworld"))
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    ap.add_argument(
+        "corpus", nargs="?", default=str(REPO.parent / "shared" / "corpus" / "realworld")
+    )
     ap.add_argument("--labels", default=str(REPO / "benchmarks" / "realworld_labels.json"))
-    ap.add_argument("--no-widgets", action="store_true",
-                    help="leave out live-blog 'Twitter: Name - text' widgets (no handle/date)")
+    ap.add_argument(
+        "--no-widgets",
+        action="store_true",
+        help="leave out live-blog 'Twitter: Name - text' widgets (no handle/date)",
+    )
     ap.add_argument("-v", "--verbose", action="store_true", help="list every file, not only misses")
     args = ap.parse_args(argv)
     corpus = Path(args.corpus)
@@ -134,11 +142,15 @@ def main(argv: list[str] | None = None) -> int:
         if args.verbose:
             after = (tweets.tp, tweets.fp, tweets.fn, captions.tp, captions.fp, captions.fn)
             delta = [a - b for a, b in zip(after, before, strict=True)]
-            print(f"{name:14} tweets tp={delta[0]} fp={delta[1]} fn={delta[2]}  "
-                  f"captions tp={delta[3]} fp={delta[4]} fn={delta[5]}")
+            print(
+                f"{name:14} tweets tp={delta[0]} fp={delta[1]} fn={delta[2]}  "
+                f"captions tp={delta[3]} fp={delta[4]} fn={delta[5]}"
+            )
     for title, score in (("tweets", tweets), ("captions", captions)):
         p, r, f = score.prf()
-        print(f"{title:9} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={score.tp} fp={score.fp} fn={score.fn})")
+        print(
+            f"{title:9} P={p:.3f} R={r:.3f} F1={f:.3f}  (tp={score.tp} fp={score.fp} fn={score.fn})"
+        )
     misses = tweets.misses + [(f, f"caption {k}", d) for f, k, d in captions.misses]
     if misses:
         print("\nmisses:")

@@ -42,15 +42,15 @@ def sentence(rng: random.Random, n: int | None = None) -> str:
 def paragraph(rng: random.Random) -> str:
     kind = rng.random()
     if kind < 0.2:
-        return (f'"{sentence(rng)[:-1]}," {rng.choice(NAMES)} {rng.choice(VERBS)}. '
-                f'"{sentence(rng)}"')
+        return f'"{sentence(rng)[:-1]}," {rng.choice(NAMES)} {rng.choice(VERBS)}. "{sentence(rng)}"'
     return " ".join(sentence(rng) for _ in range(rng.randint(2, 5)))
 
 
 def signature(rng: random.Random) -> str:
     name = rng.choice(NAMES + ["Harbour Watch 🌊", "(((Tram Fans)))", "Cllr Jo (she/her)"])
     handle = name.split()[0].strip("(").lower() + str(rng.randint(1, 999))
-    return f"— {name} (@{handle[:15]}) {rng.choice(MONTHS)} {rng.randint(1, 28)}, {rng.randint(2010, 2024)}"
+    date = f"{rng.choice(MONTHS)} {rng.randint(1, 28)}, {rng.randint(2010, 2024)}"
+    return f"— {name} (@{handle[:15]}) {date}"
 
 
 def tweet(rng: random.Random) -> str:
@@ -68,8 +68,15 @@ def tweet(rng: random.Random) -> str:
 
 
 def caption(rng: random.Random) -> str:
-    credit = rng.choice(["(AP Photo/Ana Ruiz)", "(EPA)", "(Photo by Tom Baird/Getty Images)",
-                         "Photo: Mei Chen / Reuters", "| Sam Okafor/AFP"])
+    credit = rng.choice(
+        [
+            "(AP Photo/Ana Ruiz)",
+            "(EPA)",
+            "(Photo by Tom Baird/Getty Images)",
+            "Photo: Mei Chen / Reuters",
+            "| Sam Okafor/AFP",
+        ]
+    )
     return f"{sentence(rng, 12)[:-1]} {credit}"
 
 
@@ -118,13 +125,19 @@ def pathological() -> dict[str, str]:
     sigs = " ".join(f"x {signature(rng)}" for _ in range(20000))[:1_000_000]
     quotes = ('"' + "a " * 40) * 12000
     handles = "(@" * 500_000
-    return {"1 MB glued line": glued, "1 MB line, no punctuation": flat,
-            "1 MB of signatures": sigs, "1 MB of unclosed quotes": quotes[:1_000_000],
-            "1 MB of '(@'": handles}
+    return {
+        "1 MB glued line": glued,
+        "1 MB line, no punctuation": flat,
+        "1 MB of signatures": sigs,
+        "1 MB of unclosed quotes": quotes[:1_000_000],
+        "1 MB of '(@'": handles,
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--mb", type=float, default=8.0, help="corpus size in MB (default 8)")
     ap.add_argument("--seed", type=int, default=7)
     args = ap.parse_args(argv)
@@ -132,7 +145,10 @@ def main(argv: list[str] | None = None) -> int:
     parse_text(docs[0], source="warm-up")
     rate, elapsed = throughput(docs)
     total = sum(len(d.encode("utf-8")) for d in docs) / 1_000_000
-    print(f"parsed {len(docs)} articles, {total:.1f} MB in {elapsed:.2f} s: {rate:.1f} MB/s (one core)")
+    print(
+        f"parsed {len(docs)} articles, {total:.1f} MB in {elapsed:.2f} s: "
+        f"{rate:.1f} MB/s (one core)"
+    )
     for name, text in pathological().items():
         start = time.perf_counter()
         parse_text(text, source=name)

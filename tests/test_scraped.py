@@ -44,7 +44,10 @@ def test_key_value_header():
     )
     a = parse_text(text, source="x.txt")
     assert (a.title, a.date, a.url, a.author) == (
-        "Night buses return", dt.date(2021, 10, 1), "https://example.org/buses", "Desk",
+        "Night buses return",
+        dt.date(2021, 10, 1),
+        "https://example.org/buses",
+        "Desk",
     )
     assert [b.text for b in a.blocks] == ["The night buses are back from Friday."]
 
@@ -94,7 +97,10 @@ def test_signature_in_the_same_paragraph():
     assert kinds(a) == ["paragraph", "tweet", "paragraph"]
     t = only_tweet(a)
     assert (t.text, t.author, t.handle, t.date) == (
-        "High water at 14:02 today.", "Tide Tables", "tidetables", dt.date(2022, 3, 9),
+        "High water at 14:02 today.",
+        "Tide Tables",
+        "tidetables",
+        dt.date(2022, 3, 9),
     )
 
 
@@ -105,7 +111,9 @@ def test_signature_on_its_own_line():
 
 
 def test_signature_in_its_own_paragraph():
-    a = parse_text(f"Intro prose here.\n\nHigh water at 14:02 today.\n\n{SIG}\n\nAfter.", source="x")
+    a = parse_text(
+        f"Intro prose here.\n\nHigh water at 14:02 today.\n\n{SIG}\n\nAfter.", source="x"
+    )
     assert only_tweet(a).text == "High water at 14:02 today."
     assert kinds(a) == ["paragraph", "tweet", "paragraph"]
 
@@ -116,14 +124,20 @@ def test_multi_line_tweet_before_a_signature_paragraph():
 
 
 def test_dash_glued_to_the_link():
-    text = "Big waves https://t.co/Ab12Cd34Ef pic.twitter.com/Zz9Yy8Xx7W— Surf Cam (@surfcam) May 3, 2021"
+    text = (
+        "Big waves https://t.co/Ab12Cd34Ef pic.twitter.com/Zz9Yy8Xx7W"
+        "— Surf Cam (@surfcam) May 3, 2021"
+    )
     t = only_tweet(parse_text(text, source="x"))
     assert t.text == "Big waves https://t.co/Ab12Cd34Ef pic.twitter.com/Zz9Yy8Xx7W"
     assert t.links == ("https://t.co/Ab12Cd34Ef", "pic.twitter.com/Zz9Yy8Xx7W")
 
 
 def test_html_entity_dash_and_crlf_and_nbsp():
-    text = "Prose.\r\n\r\nFog on the estuary\u00a0again\r\n&mdash;\u00a0Estuary Log (@estuarylog) June 1, 2020\r\n"
+    text = (
+        "Prose.\r\n\r\nFog on the estuary\u00a0again\r\n"
+        "&mdash;\u00a0Estuary Log (@estuarylog) June 1, 2020\r\n"
+    )
     t = only_tweet(parse_text(text, source="x"))
     assert t.text == "Fog on the estuary\u00a0again" and t.handle == "estuarylog"
     assert "\r" not in "".join(b.text for b in parse_text(text, source="x").blocks)
@@ -131,20 +145,36 @@ def test_html_entity_dash_and_crlf_and_nbsp():
 
 @pytest.mark.parametrize(
     "name",
-    ["(((Quay Watch)))", "Boats, Incorporated", "Ana Lopes (she/her)", "Dock Cat 🐈\u200d⬛", "Dr. J. Ó Briain"],
+    [
+        "(((Quay Watch)))",
+        "Boats, Incorporated",
+        "Ana Lopes (she/her)",
+        "Dock Cat 🐈\u200d⬛",
+        "Dr. J. Ó Briain",
+    ],
 )
 def test_display_names_with_parentheses_commas_emoji(name):
-    t = only_tweet(parse_text(f"The ferry is late again — {name} (@dock_watch) July 2, 2019", source="x"))
+    t = only_tweet(
+        parse_text(f"The ferry is late again — {name} (@dock_watch) July 2, 2019", source="x")
+    )
     assert (t.author, t.handle, t.text) == (name, "dock_watch", "The ferry is late again")
 
 
 def test_old_http_tco_links_are_listed():
-    t = only_tweet(parse_text("Read this http://t.co/aB3dE5fG — Old Account (@old_acct) May 5, 2011", source="x"))
+    t = only_tweet(
+        parse_text(
+            "Read this http://t.co/aB3dE5fG — Old Account (@old_acct) May 5, 2011", source="x"
+        )
+    )
     assert t.links == ("http://t.co/aB3dE5fG",)
 
 
 def test_link_only_tweet():
-    t = only_tweet(parse_text("Prose.\n\npic.twitter.com/Qq1Ww2Ee3R — Pic Only (@piconly) April 1, 2020", source="x"))
+    t = only_tweet(
+        parse_text(
+            "Prose.\n\npic.twitter.com/Qq1Ww2Ee3R — Pic Only (@piconly) April 1, 2020", source="x"
+        )
+    )
     assert t.text == "pic.twitter.com/Qq1Ww2Ee3R" and t.links == ("pic.twitter.com/Qq1Ww2Ee3R",)
 
 
@@ -161,7 +191,9 @@ def test_link_only_tweet():
     ],
 )
 def test_tweets_in_any_language_and_with_leading_marks_or_own_dashes(text):
-    t = only_tweet(parse_text(f"Prose paragraph.\n\n{text} — Gate Watch (@gatewatch) May 2, 2022", source="x"))
+    t = only_tweet(
+        parse_text(f"Prose paragraph.\n\n{text} — Gate Watch (@gatewatch) May 2, 2022", source="x")
+    )
     assert t.text == text
 
 
@@ -175,7 +207,10 @@ def test_wide_gap_joins_a_multi_paragraph_tweet():
         "— Coast Watch (@coastwatch) Jan 3, 2022"
     )
     a = parse_text(text, source="x")
-    assert only_tweet(a).text == "Huge swell this morning.\n\nStay off the harbour wall. pic.twitter.com/Ab12Cd34Ef"
+    assert (
+        only_tweet(a).text
+        == "Huge swell this morning.\n\nStay off the harbour wall. pic.twitter.com/Ab12Cd34Ef"
+    )
 
 
 def test_prose_that_introduces_and_repeats_a_tweet_is_not_part_of_it():
@@ -192,13 +227,19 @@ def test_prose_that_introduces_and_repeats_a_tweet_is_not_part_of_it():
 
 
 def test_prose_ending_in_a_colon_introduces_the_tweet():
-    text = "The union's reply came at midnight:\n\nWe are not going anywhere. — Crew Union (@crewunion) Apr 4, 2022"
+    text = (
+        "The union's reply came at midnight:\n\n"
+        "We are not going anywhere. — Crew Union (@crewunion) Apr 4, 2022"
+    )
     a = parse_text(text, source="x")
     assert only_tweet(a).text == "We are not going anywhere."
 
 
 def test_a_short_prose_paragraph_before_a_tweet_stays_prose():
-    text = "The club confirmed the signing on Monday evening.\n\nWelcome, Amara! ✍️ — Quay FC (@quayfc) Jul 1, 2023"
+    text = (
+        "The club confirmed the signing on Monday evening.\n\n"
+        "Welcome, Amara! ✍️ — Quay FC (@quayfc) Jul 1, 2023"
+    )
     a = parse_text(text, source="x")
     assert only_tweet(a).text == "Welcome, Amara! ✍️"
     assert a.blocks[0] == Paragraph("The club confirmed the signing on Monday evening.")
@@ -206,12 +247,15 @@ def test_a_short_prose_paragraph_before_a_tweet_stays_prose():
 
 def test_back_to_back_tweets_the_previous_signature_is_a_hard_boundary():
     text = (
-        "First tweet text — One (@one) May 1, 2020\n\nSecond tweet text — Two (@two) May 1, 2020\n\n"
+        "First tweet text — One (@one) May 1, 2020\n\n"
+        "Second tweet text — Two (@two) May 1, 2020\n\n"
         "Third tweet\n\n\n\nstill third — Three (@three) May 2, 2020"
     )
     a = parse_text(text, source="x")
     assert [(t.handle, t.text) for t in a.tweets] == [
-        ("one", "First tweet text"), ("two", "Second tweet text"), ("three", "Third tweet\n\nstill third"),
+        ("one", "First tweet text"),
+        ("two", "Second tweet text"),
+        ("three", "Third tweet\n\nstill third"),
     ]
 
 
@@ -255,7 +299,10 @@ def test_prose_with_a_dash_a_handle_and_a_date_is_not_a_tweet():
 
 
 def test_cnn_dateline_and_prose_ending_in_a_parenthesis_are_paragraphs():
-    text = "(CNN) The vote was close.\n\nThe count took hours (it often does)\n\nThe mayor spoke (briefly)."
+    text = (
+        "(CNN) The vote was close.\n\nThe count took hours (it often does)\n\n"
+        "The mayor spoke (briefly)."
+    )
     a = parse_text(text, source="x")
     assert kinds(a) == ["paragraph", "paragraph", "paragraph"]
 
@@ -277,23 +324,59 @@ def test_live_blog_twitter_widget_becomes_a_tweet_with_the_known_handle():
     widget = a.blocks[0]
     assert isinstance(widget, Tweet)
     assert (widget.author, widget.handle, widget.date, widget.text) == (
-        "Pier Watch", "pierwatch", None, "Boats are back in the water.",
+        "Pier Watch",
+        "pierwatch",
+        None,
+        "Boats are back in the water.",
     )
 
 
 @pytest.mark.parametrize(
     ("para", "text", "credit"),
     [
-        ("A lifeboat crew returns to port. (Ana Ruiz / AFP / Getty Images)", "A lifeboat crew returns to port.", "Ana Ruiz / AFP / Getty Images"),
-        ("Volunteers fill sandbags in the square (EPA)", "Volunteers fill sandbags in the square", "EPA"),
+        (
+            "A lifeboat crew returns to port. (Ana Ruiz / AFP / Getty Images)",
+            "A lifeboat crew returns to port.",
+            "Ana Ruiz / AFP / Getty Images",
+        ),
+        (
+            "Volunteers fill sandbags in the square (EPA)",
+            "Volunteers fill sandbags in the square",
+            "EPA",
+        ),
         ("Flood water covers the road (AFP/Getty)", "Flood water covers the road", "AFP/Getty"),
-        ("A boy waves from a boat (AP Photo/Lee Grant)", "A boy waves from a boat", "AP Photo/Lee Grant"),
-        ("The harbour at dawn. Photo: Mei Chen / Reuters", "The harbour at dawn.", "Photo: Mei Chen / Reuters"),
-        ("Crowds on the quay (Photo by Sam Okafor/Getty Images)", "Crowds on the quay", "Photo by Sam Okafor/Getty Images"),
-        ("PHOTO OF THE DAY: the quay at night. | Dana Holt/Getty Images", "PHOTO OF THE DAY: the quay at night.", "Dana Holt/Getty Images"),
-        ("Jan 3, 2020; Riverside; a player shoots. Mandatory Credit: Jo Park-USA TODAY Sports - RTR1ABC2", "Jan 3, 2020; Riverside; a player shoots.", "Mandatory Credit: Jo Park-USA TODAY Sports - RTR1ABC2"),
+        (
+            "A boy waves from a boat (AP Photo/Lee Grant)",
+            "A boy waves from a boat",
+            "AP Photo/Lee Grant",
+        ),
+        (
+            "The harbour at dawn. Photo: Mei Chen / Reuters",
+            "The harbour at dawn.",
+            "Photo: Mei Chen / Reuters",
+        ),
+        (
+            "Crowds on the quay (Photo by Sam Okafor/Getty Images)",
+            "Crowds on the quay",
+            "Photo by Sam Okafor/Getty Images",
+        ),
+        (
+            "PHOTO OF THE DAY: the quay at night. | Dana Holt/Getty Images",
+            "PHOTO OF THE DAY: the quay at night.",
+            "Dana Holt/Getty Images",
+        ),
+        (
+            "Jan 3, 2020; Riverside; a player shoots. "
+            "Mandatory Credit: Jo Park-USA TODAY Sports - RTR1ABC2",
+            "Jan 3, 2020; Riverside; a player shoots.",
+            "Mandatory Credit: Jo Park-USA TODAY Sports - RTR1ABC2",
+        ),
         ("市民在碼頭等候渡輪。（路透）", "市民在碼頭等候渡輪。", "路透"),
-        ("Featured image via Harbour Museum archive", "", "Featured image via Harbour Museum archive"),
+        (
+            "Featured image via Harbour Museum archive",
+            "",
+            "Featured image via Harbour Museum archive",
+        ),
     ],
 )
 def test_caption_credit_styles(para, text, credit):
@@ -352,7 +435,8 @@ def test_heldout_articles_tweet_f1():
         for label in entry["tweets"]:
             hit = next(
                 (
-                    t for t in got
+                    t
+                    for t in got
                     if _norm(t.text).startswith(_norm(label["first"]))
                     and _norm(t.text).endswith(_norm(label["last"]))
                     and t.handle.casefold() == label["handle"].casefold()

@@ -244,6 +244,8 @@ def _glue_cuts(line: str, lo: int = 0, camel: bool = False) -> list[int]:
 
 _GLUED_LINE_MIN = 600
 _GLUE_QUICK = re.compile(r"[.!?…:\"”»\u00a0][\"“«]?[" + _UPPER + r"]")
+
+
 # Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
 def _is_glued(line: str) -> bool:
     """A line that is really several paragraphs whose line breaks a scraper dropped."""
@@ -390,8 +392,15 @@ _SAYS_WORDS = frozenset(
     "dijo escribió sagte schrieb".split()
 )
 _SAYS_PHRASES = (
-    "according to", "took to", "in a statement", "a déclaré", "a-t-il", "a-t-elle", "a tweeté",
-    "a écrit", "a réagi",
+    "according to",
+    "took to",
+    "in a statement",
+    "a déclaré",
+    "a-t-il",
+    "a-t-elle",
+    "a tweeté",
+    "a écrit",
+    "a réagi",
 )
 _INTRO_WORDS = frozenset("shared reacted posted responded replied wrote tweeted".split())
 _INTRO_PHRASES = ("summed up", "put it")
@@ -404,7 +413,8 @@ _HASH_MENTION = re.compile(r"(?:^|[\s(\"“])[#@]\w")
 _EMOJI = re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")
 _QUOTED_ANY = re.compile(r"[\"“«„][^\"“”«»„\n]*[\"”»“]")
 _DATELINE = re.compile(
-    r"\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
+    r"\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s"
+    r"|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _WORDS = re.compile(r"\w+")
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
@@ -447,9 +457,7 @@ def _features(text: str, length: int) -> _Features:
                 spans.append(" ".join(q[:6]))
         quoted = tuple(spans)
         if personal:  # only counts outside quotation marks
-            personal = not set(_WORDS.findall(_QUOTED_ANY.sub("", low))).isdisjoint(
-                _PERSONAL_WORDS
-            )
+            personal = not set(_WORDS.findall(_QUOTED_ANY.sub("", low))).isdisjoint(_PERSONAL_WORDS)
     tweetish = (
         (("#" in t or "@" in t) and _HASH_MENTION.search(t) is not None)
         or "t.co/" in t
@@ -591,7 +599,9 @@ def _tweet_start(
         tweet_words = " " + " ".join(words) + " "
         bare = bare and not _BARE.sub("", f.text).strip(" \t\n.,:;!?-—–")
         n += 1
-        total = running + _intro_strength(feat(n), units[n].gap if n < len(units) else "", tweet_words)
+        total = running + _intro_strength(
+            feat(n), units[n].gap if n < len(units) else "", tweet_words
+        )
         if total > best_score:
             best_n, best_score = n, total
     return units[best_n - 1].start
@@ -623,11 +633,13 @@ _MANDATORY_CREDIT = re.compile(
     r"(?:^|(?<=\s))(Mandatory Credit\s*:[^\n]{2,120})\s*$", re.IGNORECASE
 )
 _DASH_CREDIT = re.compile(
-    r"(?<=[.!?)])\s+[-–—]\s+((?:[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+\s)+[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+(?:\s*/\s*[\w .\-]{2,30})?)\s*$"
+    r"(?<=[.!?)])\s+[-–—]\s+((?:[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+\s)+[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+"
+    r"(?:\s*/\s*[\w .\-]{2,30})?)\s*$"
 )
 _CREDIT_LINE = re.compile(
     r"^(?:(?:featured|top|header|lead|main|cover|hero)\s+)?(?:image|photo|picture|illustration|"
-    r"video|photograph)s?(?:\s+credits?)?\s*(?:via|by|courtesy of|credit|source|:)\s*:?\s*\S[^\n]{0,120}$",
+    r"video|photograph)s?(?:\s+credits?)?\s*(?:via|by|courtesy of|credit|source|:)"
+    r"\s*:?\s*\S[^\n]{0,120}$",
     re.IGNORECASE,
 )
 _CAPTION_MAX = 600
@@ -703,7 +715,8 @@ _BOILERPLATE = re.compile(
 )
 # Consent banners and copyright lines: recognised by a phrase near their start.
 _BOILERPLATE_PHRASE = re.compile(
-    r"all rights reserved|accès à ce contenu a été bloqué|we use cookies|cookie (?:policy|settings)",
+    r"all rights reserved|accès à ce contenu a été bloqué|we use cookies"
+    r"|cookie (?:policy|settings)",
     re.IGNORECASE,
 )
 
@@ -818,7 +831,9 @@ def _split_clean(text: str) -> tuple[Block, ...]:
             # glue point is a glued line too.
             line_start = text.rfind("\n", max(0, sig.start - _LINE_PROBE), sig.start) + 1
             if line_start or sig.start <= _LINE_PROBE:
-                glued_cache.setdefault(line_start, _GLUE.search(text, line_start, sig.start) is not None)
+                glued_cache.setdefault(
+                    line_start, _GLUE.search(text, line_start, sig.start) is not None
+                )
     pos = 0
     for sig in sigs:
         start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
