@@ -293,3 +293,59 @@ def _context(article: Article, block_index: int, start: int, end: int) -> tuple[
     before = _WS.sub(" ", before).strip()[-CONTEXT_CHARS:]
     after = _WS.sub(" ", after).strip()[:CONTEXT_CHARS]
     return before, after
+
+
+# --- finding a saved quote again -------------------------------------------------------------
+
+
+def find_in_article(article: Article, quote: SavedQuote) -> tuple[int, int, int] | None:
+    """Where `quote` sits in `article` now, as `(block, start, end)`, or None if it is gone.
+
+    The saved position is tried first; if the file changed since (blocks moved, text edited
+    around it), the text is searched for, exactly and then with any white space, and among
+    several matches the one whose surroundings best agree with the saved context wins.
+    """
+    text = quote.text.strip()
+    if not text:
+        return None
+    if 0 <= quote.block < len(article.blocks):
+        own = article.blocks[quote.block].text
+        if text in own[quote.start : quote.end] or own[quote.start : quote.end].strip() == text:
+            at = own.find(text, quote.start, max(quote.end, quote.start + len(text)))
+            if at >= 0:
+                return (quote.block, at, at + len(text))
+    words = text.split()
+    loose = re.compile(r"\s+".join(re.escape(w) for w in words))
+    for pattern in (re.compile(re.escape(text)), loose):
+        hits = [
+            (index, m.start(), m.end())
+            for index, block in enumerate(article.blocks)
+            for m in pattern.finditer(block.text)
+        ]
+        if hits:
+            return max(hits, key=lambda hit: _context_score(article, hit, quote))
+    return None
+
+
+def _context_score(
+    article: Article, hit: tuple[int, int, int], quote: SavedQuote
+) -> tuple[int, int]:
+    block, start, end = hit
+    before, after = _context(article, block, start, end)
+    return (
+        _common_suffix(before, quote.context_before) + _common_prefix(after, quote.context_after),
+        -abs(block - quote.block),  # then the one nearest to where it was
+    )
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
+
+
+def _common_suffix(a: str, b: str) -> int:
+    return _common_prefix(a[::-1], b[::-1])

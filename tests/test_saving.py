@@ -13,6 +13,7 @@ from reader.model import Article, Paragraph, PhotoCaption, Quote, Tweet
 from reader.saving import (
     CONTEXT_CHARS,
     SavedQuote,
+    find_in_article,
     normalize_tags,
     quote_for_block,
     quote_for_sentences,
@@ -195,3 +196,47 @@ def test_matches_is_case_insensitive_over_the_useful_fields() -> None:
     for needle in ("rain", "MARSEILLE", "n", "ada_x", "ports", ""):
         assert q.matches(needle), needle
     assert not q.matches("snow")
+
+
+def test_find_in_article_at_the_saved_position() -> None:
+    a = article()
+    for q in (
+        quote_for_block(a, 1),
+        quote_for_speech(a, a.quotes[0]),
+        quote_for_sentences(a, 0, 1, 1),
+    ):
+        assert find_in_article(a, q) == (q.block, q.start, q.end)
+
+
+def test_find_in_article_after_the_file_changed() -> None:
+    a = article()
+    saved = quote_for_speech(a, a.quotes[0])
+    # A paragraph added on top and a line break inside the quote: found in its new place.
+    changed = replace(
+        a,
+        blocks=(
+            Paragraph("An editor's note added later."),
+            *a.blocks[:3],
+            Paragraph(SPEECH.replace("Nobody asked", "Nobody\nasked")),
+            *a.blocks[4:],
+        ),
+    )
+    block, start, end = find_in_article(changed, saved)  # type: ignore[misc]
+    assert block == 4 and changed.blocks[4].text[start:end] == "Nobody\nasked us."
+
+
+def test_find_in_article_uses_context_to_choose_between_repeats() -> None:
+    first = "Storm warning. Nobody asked us. Later the rain came."
+    second = "Council vote. Nobody asked us. The mayor left."
+    a = Article("x", "s", "t", (Paragraph(first), Paragraph(second)))
+    start = second.index("Nobody")
+    saved = quote_for_span(a, 1, start, start + len("Nobody asked us."))
+    # Both copies now sit one block away from the saved position: only context tells.
+    moved = replace(a, blocks=(Paragraph(first), Paragraph("Filler."), Paragraph(second)))
+    assert find_in_article(moved, saved) == (2, start, start + len("Nobody asked us."))
+
+
+def test_find_in_article_gives_up_when_the_text_is_gone() -> None:
+    a = article()
+    saved = quote_for_block(a, 2)
+    assert find_in_article(replace(a, blocks=a.blocks[:2]), saved) is None
