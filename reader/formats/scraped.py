@@ -867,18 +867,17 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
     """Metadata (` date YYYY-MM-DD ` prefix, `key: value` header, `---` front matter) and body."""
     meta: dict[str, str] = {}
     m = _DATE_PREFIX.match(text)
-    if m:
+    if m and parse_iso_date(m.group(1)) is not None:
         meta["date"] = m.group(1)
         return meta, text[m.end() :]
     stripped = text.lstrip("\n \t")
     fenced = stripped.startswith("---\n")
     if fenced:
         end = stripped.find("\n---", 4)
-        if end < 0 or end > 4000:
+        if end < 0 or end > 4000 or stripped[end + 4 : end + 5] not in ("\n", ""):
             return meta, text
         lines = stripped[4:end].split("\n")
-        rest = stripped[end + 4 :]
-        rest = rest[rest.find("\n") + 1 :] if "\n" in rest else ""
+        rest = stripped[end + 5 :]
     else:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
@@ -893,7 +892,7 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         if not hm:
             return meta, text
         key = hm.group(1).lower()
-        if key not in _HEADER_KEYS and not fenced:
+        if (key not in _HEADER_KEYS and not fenced) or key in found:
             return meta, text
         found[key] = hm.group(2).strip().strip("\"'")
     if not found:
@@ -954,9 +953,9 @@ def parse_text(text: str, *, source: str) -> Article:
     date = parse_iso_date(meta.get("date") or meta.get("published"))
     url = clean_line(meta.get("url") or meta.get("link") or "") or None
     author = clean_line(meta.get("author") or meta.get("byline") or "") or None
-    extra = {
-        k: clean_line(v) for k, v in meta.items() if k not in {"title", "date", "url", "author"}
-    }
+    used = {"title", "url", "author"} | ({"date"} if date is not None else set())
+    # Everything else the header said (an unparsable date included) is kept, not dropped.
+    extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
     return Article(
         # From the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
