@@ -13,6 +13,7 @@ import argparse
 import statistics
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -121,6 +122,24 @@ def main() -> int:
         report("list_quotes() all", timed(lambda i: store.list_quotes(), 5))
         report("list_quotes('nobody 12')", timed(lambda i: store.list_quotes("nobody 12"), 5))
         report("list_quotes(kind=tweet)", timed(lambda i: store.list_quotes(kind="tweet"), 5))
+        print("-- key presses while a worker thread loads every quote in a loop --")
+        stop = threading.Event()
+
+        def load_forever() -> None:
+            while not stop.is_set():
+                store.list_quotes()
+
+        worker = threading.Thread(target=load_forever)
+        worker.start()
+        time.sleep(0.05)
+        busy: list[float] = []
+        for i in range(200):
+            time.sleep(0.002)  # key presses arrive between the worker's queries
+            busy += timed(lambda _, i=i: store.toggle_read(ids[i * 7 % len(ids)]), 1)
+        # Includes waiting for the GIL (switch interval 5 ms) while the worker builds rows.
+        report("toggle_read (worker busy)", busy)
+        stop.set()
+        worker.join()
         store.close()
     return 0
 

@@ -154,6 +154,10 @@ class StateStore:
     ) -> None:
         self._conn = conn
         self._lock = threading.RLock()
+        # Bulk reads (id sets, every quote) use a second connection, so a worker loading
+        # 10k quotes never makes a key press wait for the writer's lock (WAL lets both run).
+        self._reader: sqlite3.Connection | None = None
+        self._read_lock = threading.RLock()
         self.path = path
         #: Why writes are refused, or None in a normal session.
         self.read_only_reason = read_only_reason
@@ -244,6 +248,9 @@ class StateStore:
 
     def close(self) -> None:
         """Close the file (everything is already committed)."""
+        with self._read_lock:
+            if self._reader is not None:
+                self._reader.close()
         with self._lock:
             self._conn.close()
 
@@ -269,6 +276,25 @@ class StateStore:
                     self._conn.execute("ROLLBACK")
                 raise StoreError(f"{action} was not saved: {exc}") from exc
 
+    @contextmanager
+    def _bulk(self) -> Iterator[sqlite3.Connection]:
+        """A connection for long reads: the second one, or the only one in memory sessions."""
+        if self.read_only_reason is not None:
+            with self._lock:
+                yield self._conn
+            return
+        with self._read_lock:
+            if self._reader is None:
+                try:
+                    self._reader = connect(self.path)
+                except sqlite3.Error:
+                    self._reader = None
+            if self._reader is None:
+                with self._lock:
+                    yield self._conn
+            else:
+                yield self._reader
+
     def _read(self, sql: str, params: Iterable[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
             cur = self._conn.execute(sql, tuple(params))
@@ -288,14 +314,14 @@ class StateStore:
 
     def read_ids(self) -> set[str]:
         """Ids of the articles marked read (one query; ~tens of ms at 100k rows)."""
-        with self._lock:
-            return {r[0] for r in self._conn.execute("SELECT id FROM articles WHERE read = 1")}
+        with self._bulk() as conn:
+            return {r[0] for r in conn.execute("SELECT id FROM articles WHERE read = 1")}
 
     def bookmarked_ids(self) -> set[str]:
         """Ids of the bookmarked articles."""
-        with self._lock:
+        with self._bulk() as conn:
             sql = "SELECT id FROM articles WHERE bookmarked = 1"
-            return {r[0] for r in self._conn.execute(sql)}
+            return {r[0] for r in conn.execute(sql)}
 
     def is_read(self, article_id: str) -> bool:
         """True if the article is marked read."""
@@ -503,8 +529,8 @@ class StateStore:
             f"SELECT {_QUOTE_SELECT} FROM quotes WHERE {' AND '.join(where)} "
             "ORDER BY created DESC, id DESC"
         )
-        with self._lock:
-            quotes = [_quote_from_row(r) for r in self._conn.execute(sql, params)]
+        with self._bulk() as conn:
+            quotes = [_quote_from_row(r) for r in conn.execute(sql, params)]
         if text:
             quotes = [q for q in quotes if q.matches(text)]
         return quotes[:limit] if limit is not None else quotes
