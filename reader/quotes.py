@@ -173,7 +173,11 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     speaker = last_named[1]
                 else:
                     speaker = None
-            elif speaker is not None and speaker.casefold() not in _PRONOUNS:
+            elif (
+                speaker is not None
+                and speaker.casefold() not in _PRONOUNS
+                and not speaker.startswith("The ")  # `The ... Department`: not a he or she
+            ):
                 last_named = (index, speaker)
             if words >= 3 or (speaker is not None and words >= 1):
                 first = parts[0].rstrip()
