@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.model import Block, Paragraph, PhotoCaption, Quote
+from reader.model import Block, Quote
 
 __all__ = ["find_quotes"]
 
@@ -105,6 +105,9 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     """Speaker named right after a closing quote, and where that attribution ends."""
+    # The attribution needs a verb (or `according`) within reach: test that cheaply first.
+    if set(_WORD.findall(text[pos : pos + 120].casefold())).isdisjoint(_VERB_WORDS):
+        return None, pos
     m = _AFTER.match(text, pos, min(len(text), pos + 160))
     if not m:
         return None, pos
@@ -140,9 +143,8 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     last_named: tuple[int, str] | None = None  # (block index, speaker) for pronoun resolution
     for index, block in enumerate(blocks):
-        if not isinstance(block, Paragraph | PhotoCaption):
-            continue
-        if isinstance(block, Paragraph) and block.boilerplate:
+        kind = block.kind
+        if kind == "tweet" or (kind == "paragraph" and block.boilerplate):  # type: ignore[union-attr]
             continue
         text = block.text
         if _OPENERS.search(text) is None:
@@ -167,7 +169,9 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     end = spans[j].end
                     attr_end = spans[j].close
                     j += 1
-            words = sum(len(_WORD.findall(p)) for p in parts)
+            # Three words or more: spaces tell quickly; count properly only when they do not.
+            spaces = sum(p.count(" ") for p in parts)
+            words = 3 if spaces >= 2 else len(_WORD.findall(" ".join(parts)))
             if speaker is not None and _is_pronoun(speaker):
                 if last_named is not None and index - last_named[0] <= 2:
                     speaker = last_named[1]

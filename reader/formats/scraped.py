@@ -66,7 +66,7 @@ _NAME_WINDOW = 90  # display names are at most 50 characters; emoji sequences ta
 _NAME_MAX = 80
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Signature:
     start: int  # where the dash (or the name, for a dash-less signature) starts
     end: int  # just after the year
@@ -328,7 +328,8 @@ def _units_before(
         if _line_is_glued(text, pos, cache):
             pieces = _glue_split_backward(line, cut_start, budget - covered)
         elif after_signature or (
-            len(line) > TWEET_LIMIT + 12 and tweet_length(line) > TWEET_LIMIT + 12
+            # Only the signature's own line: a long paragraph further back is prose whole.
+            covered == 0 and len(line) > TWEET_LIMIT + 12 and tweet_length(line) > TWEET_LIMIT + 12
         ):
             # Longer than any tweet, or going on after the previous signature: prose and tweet
             # share the line (a scrape that turned line breaks into spaces). Its sentences are
@@ -420,7 +421,7 @@ _WORDS = re.compile(r"\w+")
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class _Features:
     """What the start scorer knows about one unit, computed once."""
 
@@ -743,36 +744,47 @@ _PARA_SPLIT = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 _STRIP = " \t\u00a0\n"
 
 
-def _paragraphs(text: str, lo: int, hi: int, cache: dict[int, bool]) -> list[str]:
-    """Paragraphs of text[lo:hi] (non-tweet text): blank-line separated, glued lines split."""
+def _split_glued(para: str, out: list[str]) -> None:
+    cut_from = 0
+    for cut in _glue_cuts(para, camel=True):
+        piece = para[cut_from:cut].strip(_STRIP)
+        if piece:
+            out.append(piece)
+        cut_from = cut
+    piece = para[cut_from:].strip(_STRIP)
+    if piece:
+        out.append(piece)
+
+
+def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]:
+    """Paragraphs of text[lo:hi] (non-tweet text): blank-line separated, glued lines split.
+
+    `glued_lines` holds the starts of lines known to be glued (next to a glued signature): a
+    paragraph on one of them is split even when it is too short to tell on its own.
+    """
     out: list[str] = []
+    if not glued_lines:
+        for para in _PARA_SPLIT.split(text[lo:hi]):
+            para = para.strip(_STRIP)
+            if para:
+                if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
+                    _split_glued(para, out)
+                else:
+                    out.append(para)
+        return out
     start = lo
     for sep in [*_PARA_SPLIT.finditer(text, lo, hi), None]:
         end = sep.start() if sep is not None else hi
         para = text[start:end].strip(_STRIP)
-        nxt = sep.end() if sep is not None else hi
         if para:
-            glued = False
-            if "\n" not in para and len(para) >= 80:
-                # Part of a line already known to be glued (next to a glued signature), or a
-                # long line that is glued on its own.
-                known = cache.get(text.rfind("\n", max(0, start - _LINE_PROBE), start) + 1)
-                glued = bool(known) or (len(para) >= _GLUED_LINE_MIN and _is_glued(para))
-            elif len(para) >= _GLUED_LINE_MIN:
-                glued = _is_glued(para)
-            if glued:
-                cut_from = 0
-                for cut in _glue_cuts(para, camel=True):
-                    piece = para[cut_from:cut].strip(_STRIP)
-                    if piece:
-                        out.append(piece)
-                    cut_from = cut
-                piece = para[cut_from:].strip(_STRIP)
-                if piece:
-                    out.append(piece)
+            line = text.rfind("\n", max(0, start - _LINE_PROBE), start) + 1
+            if ("\n" not in para and line in glued_lines) or (
+                len(para) >= _GLUED_LINE_MIN and _is_glued(para)
+            ):
+                _split_glued(para, out)
             else:
                 out.append(para)
-        start = nxt
+        start = sep.end() if sep is not None else hi
     return out
 
 
@@ -834,10 +846,11 @@ def _split_clean(text: str) -> tuple[Block, ...]:
                 glued_cache.setdefault(
                     line_start, _GLUE.search(text, line_start, sig.start) is not None
                 )
+    glued_lines = {k for k, v in glued_cache.items() if v}
     pos = 0
     for sig in sigs:
         start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
-        for para in _paragraphs(text, pos, start, glued_cache):
+        for para in _paragraphs(text, pos, start, glued_lines):
             blocks.append(_classify(para, handles))
         tweet_text = _tidy_tweet_text(text[start : sig.start])
         blocks.append(
@@ -850,7 +863,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
             )
         )
         pos = sig.end
-    for para in _paragraphs(text, pos, len(text), glued_cache):
+    for para in _paragraphs(text, pos, len(text), glued_lines):
         blocks.append(_classify(para, handles))
     return tuple(blocks)
 
@@ -932,7 +945,7 @@ def derive_title(text: str) -> str:
 
 def _title_from_blocks(blocks: tuple[Block, ...]) -> str:
     for b in blocks:
-        if isinstance(b, Paragraph) and not b.boilerplate and len(b.text.split()) >= 4:
+        if isinstance(b, Paragraph) and not b.boilerplate and b.text.count(" ") >= 3:
             return derive_title(b.text)
     for b in blocks:
         if b.text.strip():
