@@ -143,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--mb", type=float, default=8.0, help="corpus size in MB (default 8)")
     ap.add_argument("--seed", type=int, default=7)
-    ap.add_argument("--runs", type=int, default=3, help="passes over the corpus; the fastest counts")
+    ap.add_argument("--runs", type=int, default=3, help="passes over the corpus; fastest counts")
     args = ap.parse_args(argv)
     docs = corpus(args.mb, args.seed)
     parse_text(docs[0], source="warm-up")
