@@ -22,8 +22,9 @@ import multiprocessing
 import os
 import threading
 import time
+from collections import deque
 from collections.abc import Generator, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -135,37 +136,26 @@ def index_paths(
             scope=scope,
         )
 
-    # 1. Walk. Cheap next to parsing, but a huge tree still reports that it is alive.
-    files: list[Path] = []
+    # 1. Walk, comparing each file with the cache by size and mtime as it is found: unchanged
+    # files are done without reading them. Entries are taken out of `known` as they are seen,
+    # so what is left at the end is what vanished (and memory holds one copy of each path).
+    known = cache.files()
+    todo: list[_Job] = []
     last = time.perf_counter()
     for item in expand_paths(paths):
-        if isinstance(item, LoadError):
-            counts.errors += 1
-            pending_errors.append(item)
-        else:
-            files.append(item)
         if stop.is_set():
             yield event("cancelled")
             return
-        if time.perf_counter() - last >= interval:
-            counts.total = len(files)
-            yield event("scanning")
-            last = time.perf_counter()
-    counts.total = len(files)
-    yield event("scanning")
-
-    # 2. Compare with the cache by size and mtime: unchanged files are done without reading.
-    known = cache.files()
-    seen: set[str] = set()
-    todo: list[_Job] = []
-    for path in files:
-        key = os.path.abspath(path)
-        seen.add(key)
-        cached = known.get(key)
+        if isinstance(item, LoadError):
+            _fail(item, counts, pending_errors)
+            continue
+        counts.total += 1
+        key = os.path.abspath(item)
+        cached = known.pop(key, None)
         try:
-            st = path.stat()
+            st = os.stat(key)
         except OSError as exc:
-            _fail(LoadError(path, exc.strerror or type(exc).__name__), counts, pending_errors)
+            _fail(LoadError(item, exc.strerror or type(exc).__name__), counts, pending_errors)
             counts.done += 1
             continue
         if cached is not None and (cached.size, cached.mtime_ns) == (st.st_size, st.st_mtime_ns):
@@ -173,12 +163,12 @@ def index_paths(
             counts.done += 1
             counts.articles += cached.articles
             if cached.error:
-                _fail(LoadError(path, cached.error), counts, pending_errors)
-            continue
-        todo.append(_Job(str(path), key, st.st_size, st.st_mtime_ns, cached))
-    if stop.is_set():
-        yield event("cancelled")
-        return
+                _fail(LoadError(item, cached.error), counts, pending_errors)
+        else:
+            todo.append(_Job(key, st.st_size, st.st_mtime_ns, cached))
+        if time.perf_counter() - last >= interval:
+            yield event("scanning")
+            last = time.perf_counter()
     yield event("indexing")
 
     # 3. Read, hash and parse the rest (in worker processes when there are many), storing the
@@ -208,7 +198,7 @@ def index_paths(
 
     # 4. Files that were cached under these paths and are gone now leave the cache.
     if prune:
-        gone = [p for p in _known_under(known, paths, scope) if p not in seen]
+        gone = _known_under(known, paths, scope)
         if gone:
             counts.removed = cache.forget(gone)
     yield event("done")
@@ -218,8 +208,7 @@ def index_paths(
 class _Job:
     """A file that must be read: new, or its size or mtime changed."""
 
-    path: str
-    key: str
+    key: str  # the absolute path: what is read, what the cache is keyed by
     size: int
     mtime_ns: int
     cached: CachedFile | None
@@ -236,14 +225,14 @@ class _Outcome:
     cache_error: bool = True  # False: do not remember the error (the file may become readable)
 
 
-def _read_and_parse(path: str, key: str, size: int, cached_hash: str | None) -> _Outcome:
+def _read_and_parse(key: str, size: int, cached_hash: str | None) -> _Outcome:
     """Read, hash and (unless the hash is the cached one) parse one file. Never raises."""
     if size > MAX_FILE_BYTES:
         # Refused without reading it: a stray dump in the library must not stall indexing.
         reason = f"file too large ({size / (1024 * 1024):.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)"
         return _Outcome(error=reason)
     try:
-        data = Path(path).read_bytes()
+        data = Path(key).read_bytes()
     except OSError as exc:
         return _Outcome(error=exc.strerror or type(exc).__name__, cache_error=False)
     digest = hashlib.sha256(data).hexdigest()
@@ -252,7 +241,7 @@ def _read_and_parse(path: str, key: str, size: int, cached_hash: str | None) -> 
         return _Outcome(digest=digest, touched=True)
     try:
         try:
-            articles, error = load_file(Path(path), source=display_path(key)), None
+            articles, error = load_file(Path(key), source=display_path(key)), None
         except LoadError as exc:
             articles, error = exc.articles, exc.reason
         return _Outcome(digest, tuple(prepare_article(a) for a in articles), error)
@@ -261,7 +250,17 @@ def _read_and_parse(path: str, key: str, size: int, cached_hash: str | None) -> 
 
 
 def _job_outcome(job: _Job) -> _Outcome:
-    return _read_and_parse(job.path, job.key, job.size, job.cached.hash if job.cached else None)
+    return _read_and_parse(job.key, job.size, job.cached.hash if job.cached else None)
+
+
+def _job_outcomes(jobs: list[_Job]) -> list[_Outcome]:
+    """A chunk of jobs in one worker round trip (one file each would be mostly IPC)."""
+    return [_job_outcome(job) for job in jobs]
+
+
+# Files per worker round trip, and round trips in flight per worker.
+_CHUNK = 16
+_WINDOW = 3
 
 
 # Below this many files to parse, starting worker processes costs more than it saves.
@@ -283,13 +282,21 @@ def _parse_all(
         method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
         context = multiprocessing.get_context(method)
         executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        # A bounded window of chunks in flight: parsed articles wait in memory only until the
+        # (single) writer takes them, however far the workers could run ahead of it.
+        pending: deque[Future[list[_Outcome]]] = deque()
+        submitted = 0
         try:
-            outcomes = executor.map(_job_outcome, todo, chunksize=16)
-            for outcome in outcomes:
-                yield todo[done], outcome
-                done += 1
-                if stop.is_set():
-                    return
+            while done < len(todo):
+                while submitted < len(todo) and len(pending) < workers * _WINDOW:
+                    chunk = todo[submitted : submitted + _CHUNK]
+                    pending.append(executor.submit(_job_outcomes, chunk))
+                    submitted += len(chunk)
+                for outcome in pending.popleft().result():
+                    yield todo[done], outcome
+                    done += 1
+                    if stop.is_set():
+                        return
         except BrokenProcessPool:
             pass
         finally:
@@ -320,10 +327,10 @@ def _apply(
         counts.unchanged += 1
         counts.articles += cached.articles
         if cached.error:
-            _fail(LoadError(job.path, cached.error), counts, errors)
+            _fail(LoadError(job.key, cached.error), counts, errors)
         return
     if outcome.error is not None:
-        _fail(LoadError(job.path, outcome.error), counts, errors)
+        _fail(LoadError(job.key, outcome.error), counts, errors)
         if not outcome.cache_error:
             return
     meta = CachedFile(job.size, job.mtime_ns, outcome.digest, 0, outcome.error)

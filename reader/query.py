@@ -8,6 +8,7 @@ list, a snippet or the reading pane.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,13 +91,39 @@ def match_spans(text: str, query: Query | str) -> list[tuple[int, int]]:
     return spans
 
 
+def first_match(text: str, query: Query) -> int | None:
+    """Offset of the first word of `text` the query matches, or None. Fast (one regex search),
+    so it suits long texts; it compares case-insensitively but, unlike `match_spans`, does not
+    fold accents, so "cafe" does not find "café" here (a snippet then starts at the top)."""
+    if query.empty:
+        return None
+    m = _matcher(query.words, query.prefix).search(text)
+    return m.start() if m else None
+
+
+@functools.lru_cache(maxsize=64)
+def _matcher(words: tuple[str, ...], prefix: bool) -> re.Pattern[str]:
+    last = words[-1]
+    exact = sorted(set(words[:-1] if prefix else words), key=len, reverse=True)
+    parts = [re.escape(w) + r"(?![^\W_])" for w in exact]
+    if prefix:
+        parts.insert(0, re.escape(last))
+    return re.compile(r"(?<![^\W_])(?:" + "|".join(parts) + ")", re.IGNORECASE)
+
+
 def make_snippet(text: str, query: Query | str, *, width: int = 120) -> str:
     """A one-line excerpt of `text` around the first match (or its start), about `width` long."""
-    flat = " ".join(text.split())
-    spans = match_spans(flat, query)
+    q = parse_query(query) if isinstance(query, str) else query
+    at = first_match(text, q)
+    # Only a window around the match is flattened: texts can be long, snippets are many.
+    lo = max(0, (at or 0) - 2 * width)
+    hi = (at or 0) + 3 * width
+    flat = ("… " if lo > 0 else "") + " ".join(text[lo:hi].split())
+    flat += " …" if hi < len(text) else ""
     if len(flat) <= width:
-        return flat
-    start = max(0, spans[0][0] - width // 3) if spans else 0
+        return flat.replace("… ", "…").replace(" …", "…")
+    at = first_match(flat, q)
+    start = max(0, at - width // 3) if at is not None else 0
     # Cut at word boundaries so the excerpt never starts or ends mid-word.
     if start > 0:
         space = flat.find(" ", start)
@@ -105,4 +132,5 @@ def make_snippet(text: str, query: Query | str, *, width: int = 120) -> str:
     if end < len(flat):
         space = flat.rfind(" ", start, end)
         end = space if space > start + width // 2 else end
-    return ("…" if start > 0 else "") + flat[start:end] + ("…" if end < len(flat) else "")
+    excerpt = flat[start:end].removeprefix("… ").removesuffix(" …").strip()
+    return ("…" if start > 0 or lo > 0 else "") + excerpt + ("…" if end < len(flat) else "")

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Literal, NamedTuple
 
 from reader.model import Article, ArticleSummary, PhotoCaption, Tweet, parse_iso_date
-from reader.query import Query, fold, make_snippet, match_spans, parse_query
+from reader.query import Query, first_match, fold, make_snippet, parse_query
 from reader.store.sqlite import connect, transaction
 
 CACHE_FILE = "library.sqlite3"
@@ -295,6 +295,7 @@ class ArticleCache:
         self.rebuilt = False
         #: Sentences for the user about what happened while opening (empty when all is well).
         self.messages: list[str] = []
+        self._coverage: tuple[object, bool] | None = None
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
@@ -560,21 +561,32 @@ class ArticleCache:
         ]
 
     def search(
-        self, query: str | Query, *, limit: int = 200, under: Sequence[str] | None = None
+        self,
+        query: str | Query,
+        *,
+        limit: int = 200,
+        under: Sequence[str] | None = None,
+        snippets: bool = True,
     ) -> list[SearchHit]:
         """Articles matching every word of `query`, best first (bm25, titles weighted highest).
 
         Any text is a safe query: it is split into words and each is quoted, so FTS5 syntax
         (`"`, `*`, `(`, `NEAR`, `-`, `:`) is searched for as words or ignored, never parsed. The
         last word matches as a prefix while the user is typing. An empty query matches nothing.
+        `under` limits the search like `summaries(under=...)`. With `snippets=False` every
+        snippet is "" (cheaper; see `snippets()` for fetching them for the visible rows only).
         """
         q = parse_query(query) if isinstance(query, str) else query
         if q.empty or limit <= 0:
             return []
+        if under is not None and self._covers_everything(under):
+            under = None  # the common case: the scope is the whole cache, skip the path checks
         if self.fts:
-            hits = self._search_fts(q, limit, under)
+            hits = self._search_fts(q, limit, under, snippets)
         else:
             hits = self._search_like(q, limit, under)
+            if not snippets:
+                hits = [h._replace(snippet="") for h in hits]
         # Copies of one article (same id in two files) show once, at their best rank.
         seen: set[str] = set()
         out = []
@@ -584,24 +596,100 @@ class ArticleCache:
                 out.append(hit)
         return out[:limit]
 
-    def _search_fts(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
+    def snippets(self, query: str | Query, article_ids: Iterable[str]) -> dict[str, str]:
+        """One-line excerpts around the matches of `query` for these articles (the visible rows
+        of a search-as-you-type list), without ranking the whole library again."""
+        q = parse_query(query) if isinstance(query, str) else query
+        ids = list(dict.fromkeys(article_ids))
+        if q.empty or not ids:
+            return {}
+        rowids: dict[int, str] = {}
+        for start in range(0, len(ids), 500):
+            chunk = ids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, aid in self.conn.execute(
+                f"SELECT max(rowid), id FROM articles WHERE id IN ({marks}) GROUP BY id", chunk
+            ):
+                rowids[rowid] = aid
+        found = self._snippets_for(list(rowids), q)
+        return {rowids[r]: text for r, text in found.items()}
+
+    def _snippets_for(self, rowids: list[int], q: Query) -> dict[int, str]:
+        """Snippets made here from the stored text: FTS5's snippet() would be computed for
+        every match before the ranking keeps a hundred, and per row it re-runs the query."""
+        if not rowids:
+            return {}
+        table = "search_text_content" if self.fts else "search_text"
+        key = "id" if self.fts else "rowid"
+        cols = "c0, c1, c2, c3, c4" if self.fts else "title, body, tweets, captions, quotes"
+        out = {}
+        for start in range(0, len(rowids), 500):
+            chunk = rowids[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for rowid, *texts in self.conn.execute(
+                f"SELECT {key}, {cols} FROM {table} WHERE {key} IN ({marks})", chunk
+            ):
+                out[rowid] = _snippet_from([t or "" for t in texts], q)
+        return out
+
+    def _search_fts(
+        self, q: Query, limit: int, under: Sequence[str] | None, snippets: bool
+    ) -> list[SearchHit]:
         expression = fts_expression(q)
-        where, params = _scope(under, alias="a")
-        where = f"AND {where[6:]}" if where else ""
-        big = _big_scope(under)
         weights = ", ".join(str(w) for w in _WEIGHTS)
-        rows = self.conn.execute(
-            f"SELECT a.id, bm25(search_text, {weights}) AS r,"
-            " snippet(search_text, -1, '', '', '…', 16), a.path"
-            " FROM search_text JOIN articles a ON a.rowid = search_text.rowid"
-            f" WHERE search_text MATCH ? {where} ORDER BY r LIMIT ?",
-            (expression, *params, limit * (20 if big is not None else 2)),
-        ).fetchall()
-        return [
-            SearchHit(aid, round(-rank, 4), " ".join(snip.split()))
-            for aid, rank, snip, path in rows
-            if big is None or path in big
-        ]
+        # A few spare rows for copies of one article that `search` folds together.
+        fetch = limit + 8
+        if under is None:
+            # Rank inside FTS5 alone, then look up the ids of the few rows kept: joining
+            # `articles` for every match would cost a lookup per match.
+            ranked = self.conn.execute(
+                f"SELECT rowid, bm25(search_text, {weights}) AS r FROM search_text"
+                " WHERE search_text MATCH ? ORDER BY r LIMIT ?",
+                (expression, fetch),
+            ).fetchall()
+            ids = self._ids_of([rowid for rowid, _ in ranked])
+            rows = [(rowid, ids[rowid], rank) for rowid, rank in ranked if rowid in ids]
+        else:
+            where, params = _scope(under, alias="a")
+            big = _big_scope(under)
+            where = f"AND {where[6:]}" if where else ""
+            found = self.conn.execute(
+                f"SELECT a.rowid, a.id, bm25(search_text, {weights}) AS r, a.path"
+                " FROM search_text JOIN articles a ON a.rowid = search_text.rowid"
+                f" WHERE search_text MATCH ? {where} ORDER BY r LIMIT ?",
+                (expression, *params, fetch * (20 if big is not None else 1)),
+            ).fetchall()
+            rows = [(r, aid, rank) for r, aid, rank, path in found if big is None or path in big]
+        texts = self._snippets_for([r for r, _, _ in rows], q) if snippets else {}
+        return [SearchHit(aid, round(-rank, 4), texts.get(r, "")) for r, aid, rank in rows]
+
+    def _ids_of(self, rowids: list[int]) -> dict[int, str]:
+        if not rowids:
+            return {}
+        marks = ",".join("?" * len(rowids))
+        return dict(
+            self.conn.execute(f"SELECT rowid, id FROM articles WHERE rowid IN ({marks})", rowids)
+        )
+
+    def _covers_everything(self, under: Sequence[str]) -> bool:
+        """Whether every cached file is inside `under` (memoised until the cache changes, by
+        this connection or another one: PRAGMA data_version tracks the others)."""
+        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        key = (tuple(under), version, self.conn.total_changes)
+        if self._coverage is not None and self._coverage[0] == key:
+            return self._coverage[1]
+        total = self.conn.execute("SELECT count(*) FROM files").fetchone()[0]
+        big = _big_scope(under)
+        if big is not None:
+            inside = sum(
+                1 for (path,) in self.conn.execute("SELECT path FROM files") if path in big
+            )
+        else:
+            where, params = _scope(under)
+            inside = self.conn.execute(f"SELECT count(*) FROM files {where}", params).fetchone()[0]
+        covers = inside == total
+        self._coverage = (key, covers)
+        return covers
 
     def _search_like(self, q: Query, limit: int, under: Sequence[str] | None) -> list[SearchHit]:
         conditions = []
@@ -631,16 +719,11 @@ class ArticleCache:
             " ORDER BY score DESC, a.date_key, a.title_key LIMIT ?",
             (*score_params, *params, *scope_params, limit * (20 if big is not None else 2)),
         ).fetchall()
-        hits = []
-        for aid, score, path, *texts in rows:
-            if big is not None and path not in big:
-                continue
-            # Snippet from the first column that matches, as FTS5's snippet() would choose.
-            best = next(
-                (t for t in texts[1:] + texts[:1] if t and _matches(t, q)), texts[1] or texts[0]
-            )
-            hits.append(SearchHit(aid, float(score), make_snippet(best or "", q, width=100)))
-        return hits
+        return [
+            SearchHit(aid, float(score), _snippet_from(texts, q))
+            for aid, score, path, *texts in rows
+            if big is None or path in big
+        ]
 
     # -- library-wide views -------------------------------------------------------------------
 
@@ -756,8 +839,12 @@ def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def _matches(text: str, q: Query) -> bool:
-    return bool(match_spans(text, q))
+def _snippet_from(texts: list[str], q: Query) -> str:
+    """An excerpt from the first column that matches (body, tweets, captions, quotes, then the
+    title), around the match; the body's start when no column matches literally."""
+    title, *rest = texts
+    best = next((t for t in [*rest, title] if t and first_match(t, q) is not None), None)
+    return make_snippet(best or rest[0] or title, q, width=100)
 
 
 # Up to this many roots the scope is a WHERE clause; beyond (a glob that matched thousands of

@@ -297,3 +297,29 @@ def test_two_connections_one_writing_one_reading(tmp_path: Path) -> None:
             put(writer, "/l/1", make("Uncommitted yet."))
             assert reader.count() == 0  # WAL: the reader is not blocked, sees the last commit
         assert reader.count() == 1
+
+
+def test_snippets_only_for_the_rows_shown(cache: ArticleCache) -> None:
+    long_body = "Opening words. " * 40 + "The lighthouse keeper waved. " + "Closing words. " * 40
+    a = make(long_body, source="/l/1")
+    put(cache, "/l/1", a)
+    (hit,) = cache.search("lighthouse", snippets=False)
+    assert hit.snippet == ""
+    (full,) = cache.search("lighthouse")
+    assert "lighthouse keeper" in full.snippet and full.snippet.startswith("…")
+    assert len(full.snippet) < 130
+    assert cache.snippets("lighthouse", [a.id, "missing"]) == {a.id: full.snippet}
+
+
+def test_scope_memo_follows_changes_from_any_connection(
+    cache: ArticleCache, tmp_path: Path
+) -> None:
+    put(cache, "/lib/a", make("Harbour one.", source="/lib/a"))
+    assert len(cache.search("harbour", under=["/lib"])) == 1  # covers everything: no path test
+    put(cache, "/other/b", make("Harbour two.", source="/other/b"))
+    assert len(cache.search("harbour", under=["/lib"])) == 1
+    assert len(cache.search("harbour")) == 2
+    # Another connection adds a file inside the scope: seen at once (PRAGMA data_version).
+    with ArticleCache(cache.path, fts=cache.fts) as other:
+        put(other, "/lib/c", make("Harbour three.", source="/lib/c"))
+    assert len(cache.search("harbour", under=["/lib"])) == 2
