@@ -16,13 +16,13 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
-from textual.widgets import Footer, Header
 from textual.worker import get_current_worker
 
 from reader.model import Article, ArticleSummary
 from reader.paths import samples_dir, styles_dir
 from reader.sanitize import strip_controls
 from reader.ui.article_list import ArticleList
+from reader.ui.bars import KeyBar, TitleBar
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.rows import SummaryRows
 
@@ -206,13 +206,13 @@ class ReaderApp(App[int]):
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
-        yield Header(icon="≡")
+        yield TitleBar(id="title-bar")
         with Horizontal(id="main"):
             with Vertical(id="list-column"):
                 yield ArticleList(self.flags, id="article-list")
             with Horizontal(id="reading-column"):
                 yield ReadingPane(id="reading-pane")
-        yield Footer()
+        yield KeyBar(id="key-bar")
 
     @property
     def article_list(self) -> ArticleList:
@@ -332,6 +332,7 @@ class ReaderApp(App[int]):
         if self.problems:
             parts.append(f"{len(self.problems)} not loaded")
         self.sub_title = " · ".join(parts)
+        self.query_one("#title-bar", TitleBar).summary = self.sub_title
 
     # ----------------------------------------------------------------- list and pane
     @on(ArticleList.Highlighted)

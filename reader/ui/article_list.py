@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -90,6 +90,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         classes: str | None = None,
     ) -> None:
         super().__init__(id=id, classes=classes)
+        self._base = Style()
         self.flags = flags
         self.rows: RowSource = SummaryRows()
         self.empty_message = "Loading articles…"
@@ -224,9 +225,14 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             self.focus()
 
     # ----------------------------------------------------------------- rendering
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks the DOM: compute it once per refresh, not once per line.
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
         line = y + self.scroll_offset.y
         index, part = divmod(line, ROW_HEIGHT)
         if not len(self.rows):

@@ -17,7 +17,7 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
@@ -71,6 +71,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
 
     def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
+        self._base = Style()
         self.article: Article | None = None
         self.units: list[Unit] = []
         self.selected: int | None = None
@@ -278,10 +279,15 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         return len(self.units) - 1
 
     # ----------------------------------------------------------------- rendering
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # `rich_style` walks the DOM: compute it once per refresh, not once per line.
+        self._base = self.rich_style
+        return super().render_lines(crop)
+
     def render_line(self, y: int) -> Strip:
         self._ensure_layout()
         width = self.scrollable_content_region.width
-        base = self.rich_style
+        base = self._base
         index = y + self.scroll_offset.y
         if self.article is None:
             return self._empty_line(y, width, base)

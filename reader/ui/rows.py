@@ -7,8 +7,9 @@ in-memory source used while files are loaded in the session.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from typing import Protocol
+from typing import Any, Protocol
 
 from reader.model import ArticleSummary, list_order_key
 
@@ -29,30 +30,42 @@ class RowSource(Protocol):
         ...
 
 
+class _Table:
+    """The rows every view of one source shares: summaries in list order and their keys."""
+
+    def __init__(self, summaries: Iterable[ArticleSummary]) -> None:
+        pairs = sorted(((list_order_key(s), s) for s in summaries), key=lambda p: p[0])
+        self.keys: list[Any] = [key for key, _ in pairs]
+        self.rows: list[ArticleSummary] = [row for _, row in pairs]
+        self.folded: list[str] = [row.title.casefold() for row in self.rows]
+        self._positions: dict[str, int] | None = None
+
+    def position(self, article_id: str) -> int | None:
+        if self._positions is None:
+            # Built once per source, on the first lookup.
+            self._positions = {row.id: index for index, row in enumerate(self.rows)}
+        return self._positions.get(article_id)
+
+
 class SummaryRows:
     """Summaries held in memory, in the app's default list order, optionally narrowed.
 
-    A filtered view shares the parent's lists and keeps only an index vector, so narrowing
-    100,000 rows costs one pass over case-folded titles and no copies of the summaries.
+    A filtered view shares the table and keeps only a sorted vector of row indices, so
+    narrowing 100,000 rows costs one pass over case-folded titles, and looking an article up
+    in a view is a dictionary lookup plus a binary search.
     """
 
     def __init__(
         self,
         summaries: Iterable[ArticleSummary] = (),
         *,
-        _parent: SummaryRows | None = None,
+        _table: _Table | None = None,
         _view: list[int] | None = None,
         _query: str = "",
     ) -> None:
-        if _parent is None:
-            self._all: list[ArticleSummary] = sorted(summaries, key=list_order_key)
-            self._folded: list[str] = [s.title.casefold() for s in self._all]
-        else:
-            self._all = _parent._all
-            self._folded = _parent._folded
+        self._table = _table if _table is not None else _Table(summaries)
         self._view = _view
         self._query = _query
-        self._positions: dict[str, int] | None = None
 
     @property
     def query(self) -> str:
@@ -62,41 +75,63 @@ class SummaryRows:
     @property
     def total(self) -> int:
         """Rows in the whole source, whatever the filter."""
-        return len(self._all)
+        return len(self._table.rows)
 
     def __len__(self) -> int:
-        return len(self._all) if self._view is None else len(self._view)
+        return len(self._table.rows) if self._view is None else len(self._view)
 
     def __getitem__(self, index: int) -> ArticleSummary:
         if self._view is None:
-            return self._all[index]
-        return self._all[self._view[index]]
+            return self._table.rows[index]
+        return self._table.rows[self._view[index]]
 
     def all(self) -> Sequence[ArticleSummary]:
         """Every summary, unfiltered, in list order."""
-        return self._all
+        return self._table.rows
 
     def index_of(self, article_id: str) -> int | None:
-        if self._positions is None:
-            # Built lazily: most views are thrown away before anyone looks an id up.
-            self._positions = {self[i].id: i for i in range(len(self))}
-        return self._positions.get(article_id)
+        position = self._table.position(article_id)
+        if position is None or self._view is None:
+            return position
+        index = bisect_left(self._view, position)
+        if index < len(self._view) and self._view[index] == position:
+            return index
+        return None
 
     def filtered(self, query: str) -> SummaryRows:
         needle = query.casefold().strip()
         if not needle:
-            return SummaryRows(_parent=self, _view=None, _query="")
-        folded = self._folded
+            return SummaryRows(_table=self._table)
+        folded = self._table.folded
         # Typing extends the query one key at a time: narrow the current view instead of
         # scanning everything again.
-        if self._query and needle.startswith(self._query.casefold().strip()):
-            candidates: Iterable[int] = self._view if self._view is not None else range(len(folded))
+        previous = self._query.casefold().strip()
+        if previous and needle.startswith(previous) and self._view is not None:
+            candidates: Iterable[int] = self._view
         else:
             candidates = range(len(folded))
         view = [i for i in candidates if needle in folded[i]]
-        return SummaryRows(_parent=self, _view=view, _query=query)
+        return SummaryRows(_table=self._table, _view=view, _query=query)
 
     def with_added(self, summaries: Iterable[ArticleSummary]) -> SummaryRows:
-        """A new source with `summaries` merged in (same filter re-applied)."""
-        merged = SummaryRows([*self._all, *summaries])
-        return merged.filtered(self._query) if self._query else merged
+        """A source with `summaries` merged in, in list order (the same filter re-applied)."""
+        added = list(summaries)
+        table = self._table
+        if len(added) * 8 < len(table.rows):
+            # A small batch into a large list: insert in place of re-sorting everything.
+            merged = _Table(())
+            merged.keys, merged.rows, merged.folded = (
+                list(table.keys),
+                list(table.rows),
+                list(table.folded),
+            )
+            for summary in added:
+                key = list_order_key(summary)
+                index = bisect_left(merged.keys, key)
+                merged.keys.insert(index, key)
+                merged.rows.insert(index, summary)
+                merged.folded.insert(index, summary.title.casefold())
+        else:
+            merged = _Table([*table.rows, *added])
+        source = SummaryRows(_table=merged)
+        return source.filtered(self._query) if self._query else source

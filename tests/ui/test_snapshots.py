@@ -32,7 +32,19 @@ def test_main_screen_wide(snap_compare) -> None:
 
 
 def test_main_screen_narrow(snap_compare) -> None:
-    assert snap_compare(make_app(), terminal_size=(64, 20), run_before=open_ferry_on_tweet)
+    async def caption_in_view(pilot: Pilot) -> None:
+        await open_ferry_on_tweet(pilot)
+        await pilot.press("right_square_bracket", "right_square_bracket")  # paragraph, caption
+        await pilot.pause()
+        pane = pilot.app.pane
+        # Both the tweet card and the caption block are on screen.
+        top, height = pane.scroll_offset.y, pane.scrollable_content_region.height
+        for kind in ("tweet", "photo_caption"):
+            index = next(i for i, u in enumerate(pane.units) if u.kind == kind)
+            start, end = pane.unit_lines(index)
+            assert top <= start and end <= top + height, kind
+
+    assert snap_compare(make_app(), terminal_size=(64, 20), run_before=caption_in_view)
 
 
 def test_narrow_list(snap_compare) -> None:
