@@ -142,7 +142,7 @@ def index_paths(
     known = cache.files()
     todo: list[_Job] = []
     last = time.perf_counter()
-    for item in expand_paths(paths):
+    for item in expand_paths([os.fspath(p) for p in paths]):
         if stop.is_set():
             yield event("cancelled")
             return

@@ -262,7 +262,7 @@ def _main_content(soup: BeautifulSoup) -> Tag:
     for name in ("article", "main"):
         candidates = [t for t in soup.find_all(name) if isinstance(t, Tag)]
         if not candidates and name == "main":
-            candidates = [t for t in soup.find_all(attrs={"role": "main"}) if isinstance(t, Tag)]
+            candidates = [t for t in soup.find_all(True, role="main") if isinstance(t, Tag)]
         if candidates:
             best = max(candidates, key=lambda t: len(t.get_text(" ", strip=True)))
             if len(best.get_text(" ", strip=True)) > 0:

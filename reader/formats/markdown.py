@@ -68,9 +68,10 @@ def parse(data: str, source: str) -> list[Article]:
     segments = list(_segments(body))
     title = clean_line(str(meta.get("title") or ""))
     # A document that opens with a level-one heading: that heading is its title.
-    if segments and isinstance(segments[0], _Heading) and segments[0].level == 1:
-        heading = segments.pop(0).text
-        title = title or heading
+    first = segments[0] if segments else None
+    if isinstance(first, _Heading) and first.level == 1:
+        segments.pop(0)
+        title = title or first.text
     blocks = _to_blocks(segments)
     body_text = "\n\n".join(b.text for b in blocks)
     if not title:
