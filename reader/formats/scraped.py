@@ -325,7 +325,8 @@ def _units_before(
         cut_start = max(line_start, pos - budget - 600)
         line = text[cut_start:pos]
         inner = "glue"
-        if _line_is_glued(text, pos, cache):
+        short = nl >= 0 and text.find("\n", pos, line_start + _GLUED_LINE_MIN) >= 0
+        if not short and _line_is_glued(text, pos, cache):
             pieces = _glue_split_backward(line, cut_start, budget - covered)
         elif after_signature or (
             # Only the signature's own line: a long paragraph further back is prose whole.
@@ -799,10 +800,12 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
             date=None,
             links=_links(m.group(2)),
         )
-    cap = _caption(para)
-    if cap is not None:
-        return cap
-    return Paragraph(para, boilerplate=_is_boilerplate(para))
+    n = len(para)
+    if n <= _CAPTION_MAX:
+        cap = _caption(para)
+        if cap is not None:
+            return cap
+    return Paragraph(para, n <= 900 and _is_boilerplate(para))
 
 
 _BLANK_RUN = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)+[ \t\u00a0]*")
@@ -833,7 +836,7 @@ def split_blocks(text: str) -> tuple[Block, ...]:
 
 def _split_clean(text: str) -> tuple[Block, ...]:
     sigs = _find_signatures(text) if "(@" in text else []
-    blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip()
+    blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip("\n")
     handles = {s.author.casefold(): s.handle for s in sigs}
     blocks: list[Block] = []
     glued_cache: dict[int, bool] = {}
