@@ -164,7 +164,7 @@ _NAME_PROSE = re.compile(
 def _plausible_name(name: str) -> bool:
     if not name or len(name) > _NAME_MAX or "\n" in name:
         return False
-    if _URLISH.search(name):
+    if ("http" in name or "pic.twitter" in name or "www." in name) and _URLISH.search(name):
         return False
     words = name.split()
     if len(words) > 9:
