@@ -105,7 +105,7 @@ def _find_signatures(text: str) -> list[_Signature]:
         else:
             # A hyphen used as the dash needs space (or a line start) before it: names have
             # hyphens of their own.
-            hy = window.rfind(" - ")
+            hy = max(window.rfind(" - "), window.rfind(" -- ") + 1 if " -- " in window else -1)
             if hy < 0 and window.startswith("- ") and lo == line_start:
                 hy = -1
                 dash, name_start = lo, lo + 1
