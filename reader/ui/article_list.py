@@ -289,7 +289,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             star = Text(" ★" if bookmarked else "  ", style=style("article-list--bookmark"))
             body = Text.assemble(" ", marker, title, star, " ")
         else:
-            meta = self._meta_line(summary, style, compact=False)
+            # One form for the whole list: short glyphs unless every row can spell counts out.
+            meta = self._meta_line(summary, style, compact=inner < 48)
             if meta.cell_len > inner:
                 meta = self._meta_line(summary, style, compact=True)
             meta.truncate(inner, overflow="ellipsis", pad=True)

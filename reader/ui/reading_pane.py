@@ -263,10 +263,12 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         top = self.scroll_offset.y
         if start >= top and end <= top + height:
             return
-        # Leave a line of context above; a unit taller than the screen shows its top.
-        target = start - 1 if end - start + 1 <= height else start
-        if end > top + height and end - start < height and start >= top:
-            target = end - height + 1
+        if end - start + 2 > height:
+            target = start  # taller than the screen: show its top
+        elif start < top:
+            target = start - 1  # going back: a line of context above
+        else:
+            target = end - height + 1  # going on: the unit lands just above the bottom edge
         self.scroll_to(y=max(0, target), animate=False)
 
     def _first_visible_unit(self) -> int:

@@ -178,22 +178,20 @@ def _pad(text: Text, width: int) -> Text:
 
 
 def typeset_header(article: Article, width: int, styles: Styles) -> list[Line]:
-    """Title; date · reading time · counts; author and source; then a short rule."""
+    """Title; date · author · reading time · counts; the source file; then a short rule."""
     lines: list[Line] = []
     title = Text(article.title or "Untitled", style=styles["title"])
     lines.extend(Line(t) for t in _divide(title, wrap_offsets(title.plain, width)))
     lines.append(Line(Text("")))
-    facts = [format_date(article.date), f"{reading_minutes(article.words)} min read"]
-    facts.append(_counts_text(article))
+    facts = [format_date(article.date), article.author or ""]
+    facts += [f"{reading_minutes(article.words)} min read", _counts_text(article)]
     meta = Text(" · ".join(part for part in facts if part), style=styles["meta"])
     lines.extend(Line(t) for t in _divide(meta, wrap_offsets(meta.plain, width)))
     from reader.formats import display_path  # loaded with the first article, not at start-up
 
     source = display_path(article.source)  # a file name is data: no control characters
-    if article.author:
-        source = f"{article.author} · {source}"
     if cell_len(source) > width:
-        source = "…" + source[-(width - 1) :]
+        source = "…" + source[-(width - 1) :]  # the file name matters more than its folders
     lines.append(Line(Text(source, style=styles["source"])))
     lines.append(Line(Text("")))
     lines.append(Line(Text("━" * min(width, 8), style=styles["rule"])))
