@@ -245,6 +245,22 @@ def test_a_short_prose_paragraph_before_a_tweet_stays_prose():
     assert a.blocks[0] == Paragraph("The club confirmed the signing on Monday evening.")
 
 
+def test_a_tweetish_line_without_final_punctuation_joins_across_a_normal_gap():
+    text = (
+        "Fans were delighted.\n\nWHAT A GOAL 🔥🔥\n\n"
+        "Cannot believe it #UpTheQuay — Quay Fan (@quayfan) May 3, 2021"
+    )
+    a = parse_text(text, source="x")
+    assert only_tweet(a).text == "WHAT A GOAL 🔥🔥\n\nCannot believe it #UpTheQuay"
+    assert a.blocks[0] == Paragraph("Fans were delighted.")
+
+
+def test_a_pointing_emoji_introduces_like_a_colon():
+    text = "Reaction was swift 👇\n\nCannot believe it #UpTheQuay — Quay Fan (@quayfan) May 3, 2021"
+    a = parse_text(text, source="x")
+    assert only_tweet(a).text == "Cannot believe it #UpTheQuay"
+
+
 def test_back_to_back_tweets_the_previous_signature_is_a_hard_boundary():
     text = (
         "First tweet text — One (@one) May 1, 2020\n\n"

@@ -474,7 +474,7 @@ def _features(text: str, length: int) -> _Features:
         tweetish,
         personal,
         t[:1] in "(0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ \t" and _DATELINE.match(t) is not None,
-        t.endswith((":", "：")),
+        t.endswith((":", "：", "👇", "⬇️", "⬇")),  # `Reaction was swift 👇` introduces too
         quoted,
         length,
     )
@@ -496,6 +496,7 @@ def _quotes_into(prose: _Features, tweet_words: str) -> bool:
     return False
 
 
+_FINAL_PUNCT = frozenset(".!?:;,\"”’')»…。！？")
 _GAP_SCORE = {"wide": 2.0, "para": -2.5, "glue": -1.0, "sentence": -0.5}
 
 
@@ -521,8 +522,9 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
         score += 0.8
     if len(t) > 200:
         score -= 1.0
-    if t[-1:].isalnum() and gap != "glue":
-        score += 0.5
+    if t[-1:] not in _FINAL_PUNCT and gap != "glue":
+        # No final punctuation; with a hashtag, mention or emoji that is a tweet's line.
+        score += 1.5 if f.tweetish else 0.5
     if _quotes_into(f, tweet_words):
         score -= 6.0
     if bare:
