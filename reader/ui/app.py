@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
 from textual.app import App, ComposeResult
@@ -117,7 +117,7 @@ class ReaderApp(App[int]):
     TITLE = "reader"
     COMMANDS = App.COMMANDS | {_reader_commands}
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         # Footer shows the description; help shows the tooltip.
         Binding("n", "next_article", "Next", tooltip="Open the next article"),
         Binding("p", "previous_article", "Prev", tooltip="Open the previous article"),
@@ -458,15 +458,15 @@ class ReaderApp(App[int]):
         self._show_reading(True)
         self.pane.focus()
 
-    async def action_focus_next(self) -> None:
+    def action_focus_next(self) -> None:
         if self.narrow:
-            await self._toggle_narrow_view()
+            self.call_later(self._toggle_narrow_view)  # Tab switches views when they alternate
         else:
             self.screen.focus_next()
 
-    async def action_focus_previous(self) -> None:
+    def action_focus_previous(self) -> None:
         if self.narrow:
-            await self._toggle_narrow_view()
+            self.call_later(self._toggle_narrow_view)
         else:
             self.screen.focus_previous()
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from typing import ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -56,7 +56,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         "article-list--empty",
     }
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False),
         Binding("k,up", "cursor_up", "Up", show=False),
         Binding("g,home", "first", "First", show=False),
@@ -306,8 +306,11 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """Date and counts: `2 tweets · 1 photo`, or `◆2 ◩1 ❝3` when space is short."""
         meta = Text("  ")
         meta.append(format_date(summary.date) or "undated", style=style("article-list--meta"))
-        counts = ((summary.tweets, "tweet", "◆"), (summary.captions, "photo", "◩"))
-        counts += ((summary.quotes, "quote", "❝"),)
+        counts = (
+            (summary.tweets, "tweet", "◆"),
+            (summary.captions, "photo", "◩"),
+            (summary.quotes, "quote", "❝"),
+        )
         separator = " · "
         for count, word, glyph in counts:
             if not count:

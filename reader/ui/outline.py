@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.binding import Binding, BindingType
 from textual.content import Content
@@ -47,7 +48,7 @@ def outline_entry(article: Article, unit: Unit) -> Content | None:
 class Outline(OptionList, inherit_bindings=False):
     """Lists the units worth jumping to; each option's id is the unit's index in the pane."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False),
         Binding("k,up", "cursor_up", "Up", show=False),
         Binding("g,home", "first", "First", show=False),

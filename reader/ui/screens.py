@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import ClassVar
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -63,7 +64,7 @@ def help_content(
 class HelpScreen(ModalScreen[None]):
     """Every key, generated from the live bindings, plus how saving quotes works."""
 
-    BINDINGS: list[BindingType] = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
         Binding("j,down", "scroll('down')", "Scroll down", show=False),
         Binding("k,up", "scroll('up')", "Scroll up", show=False),
@@ -104,7 +105,7 @@ def problems_content(problems: Sequence[Problem]) -> Content:
 class ProblemsScreen(ModalScreen[None]):
     """The files that failed to load, and why."""
 
-    BINDINGS: list[BindingType] = [Binding("escape,q", "dismiss", "Close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         super().__init__()
