@@ -131,7 +131,7 @@ def _speaker_before(text: str, pos: int) -> str | None:
 
 
 def _is_pronoun(name: str) -> bool:
-    return name.split()[0].casefold() in {"he", "she", "they", "it", "i", "we"}
+    return name.partition(" ")[0].casefold() in {"he", "she", "they", "it", "i", "we"}
 
 
 def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:

@@ -145,7 +145,7 @@ def _find_signatures(text: str) -> list[_Signature]:
             _Signature(
                 start=dash,
                 end=end,
-                author=collapse_spaces(name).strip(),
+                author=collapse_spaces(name).strip() if "  " in name or "\u00a0" in name else name,
                 handle=m.group(1),
                 date=_make_date(m.group(2), m.group(3), m.group(4)),
                 glued_tail=glued,
@@ -839,7 +839,8 @@ def split_blocks(text: str) -> tuple[Block, ...]:
 def _split_clean(text: str) -> tuple[Block, ...]:
     sigs = _find_signatures(text) if "(@" in text else []
     blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip("\n")
-    handles = {s.author.casefold(): s.handle for s in sigs}
+    # Display name -> handle, for live-blog widgets that name an account signing elsewhere.
+    handles = {s.author.casefold(): s.handle for s in sigs} if "Twitter" in text else {}
     blocks: list[Block] = []
     glued_cache: dict[int, bool] = {}
     for sig in sigs:
