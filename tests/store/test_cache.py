@@ -323,3 +323,24 @@ def test_scope_memo_follows_changes_from_any_connection(
     with ArticleCache(cache.path, fts=cache.fts) as other:
         put(other, "/lib/c", make("Harbour three.", source="/lib/c"))
     assert len(cache.search("harbour", under=["/lib"])) == 2
+
+
+def test_pages_match_the_full_list(cache: ArticleCache) -> None:
+    for i in range(30):
+        day = dt.date(2020, 1, 1) + dt.timedelta(days=i % 7)
+        source = f"/lib/{'a' if i % 3 else 'b'}/{i}.txt"
+        put(cache, source, make(f"Article number {i}.", source=source, date=day))
+    for order in ("date", "title", "source"):
+        full = cache.summaries(order)  # type: ignore[arg-type]
+        pages = [
+            s
+            for offset in range(0, 30, 7)
+            for s in cache.summaries_page(order, offset=offset, limit=7)  # type: ignore[arg-type]
+        ]
+        assert pages == full
+    scoped = cache.summaries(under=["/lib/b"])
+    assert cache.count(under=["/lib/b"]) == len(scoped) == 10
+    assert cache.summaries_page(offset=3, limit=4, under=["/lib/b"]) == scoped[3:7]
+    many = [f"/nowhere/{i}" for i in range(100)] + ["/lib/b"]
+    assert cache.summaries_page(offset=3, limit=4, under=many) == scoped[3:7]
+    assert cache.count(under=many) == 10 and cache.count() == 30
