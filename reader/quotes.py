@@ -45,7 +45,6 @@ _BEFORE = re.compile(
 _BEFORE_ACCORDING = re.compile(r"according\s+to\s+(?P<s>" + _NAME + r")[,:]?\s*$")
 _WORD = re.compile(r"\w+")
 _VERB_WORDS = frozenset(_VERBS.split("|")) | {"according", "said", "reportedly"}
-_MERGE_GAP = 160  # the attribution between the two halves of a split quote
 
 
 @dataclass(slots=True)

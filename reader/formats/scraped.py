@@ -61,7 +61,6 @@ _ANCHOR = re.compile(
     r"\(@([A-Za-z0-9_]{1,15})\)" + _HS + r"*(?:\n" + _HS + r"*)?"
     r"(" + _MONTH_RE + r")" + _HS + r"+(\d{1,2}),?" + _HS + r"*(\d{4})(?!\d)"
 )
-_DASHES = "\u2014\u2013\u2015"  # em dash, en dash, horizontal bar
 _NAME_WINDOW = 90  # display names are at most 50 characters; emoji sequences take more
 _NAME_MAX = 80
 
@@ -269,7 +268,6 @@ class _Unit:
     gap: str  # what separates it from the unit after it: line, para, wide, glue
 
 
-_NEWLINES = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)*[ \t\u00a0]*")
 
 
 def _gap_kind(sep: str) -> str:
