@@ -281,7 +281,9 @@ def _parse_all(
         # breaks the pool instead of hanging it; the rest is then parsed here.
         method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
         context = multiprocessing.get_context(method)
-        executor = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        executor = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=_silence_worker
+        )
         # A bounded window of chunks in flight: parsed articles wait in memory only until the
         # (single) writer takes them, however far the workers could run ahead of it.
         pending: deque[Future[list[_Outcome]]] = deque()
@@ -305,6 +307,16 @@ def _parse_all(
         if stop.is_set():
             return
         yield job, _job_outcome(job)
+
+
+def _silence_worker() -> None:
+    """Workers write nothing to the terminal: under the app, a stray warning or traceback on
+    the inherited stdout/stderr would be drawn over the screen. Results and errors travel back
+    through the pool."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.dup2(devnull, 2)
+    os.close(devnull)
 
 
 def _default_workers() -> int:
