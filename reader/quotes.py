@@ -55,7 +55,7 @@ class _Span:
     open: int  # offset of the opening mark
 
 
-_CLOSERS = {'"': '"', "“": "”", "«": "»", "„": "“”", "「": "」"}
+_CLOSERS = {'"': '"”', "“": '”"', "«": "»", "„": '“”"', "「": "」"}  # scrapes mix straight and curly
 _OPENERS = re.compile(r"[\"“«„「]")
 _MAX_QUOTE = 3000
 
