@@ -801,7 +801,12 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
             links=_links(m.group(2)),
         )
     n = len(para)
-    if n <= _CAPTION_MAX:
+    last = para[-1]
+    # Fast reject: a credit needs a closing bracket, a bar, a colon, a capitalised dash credit,
+    # or a short line of its own.
+    if n <= _CAPTION_MAX and (
+        last in ")）" or n <= 140 or last.isupper() or "|" in para[-140:] or ":" in para[-140:]
+    ):
         cap = _caption(para)
         if cap is not None:
             return cap
