@@ -18,9 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import get_current_worker
 
-from reader.model import Article, ArticleSummary
 from reader.paths import samples_dir, styles_dir
-from reader.sanitize import strip_controls
 from reader.ui.article_list import ArticleList
 from reader.ui.bars import KeyBar, TitleBar
 from reader.ui.reading_pane import ReadingPane
@@ -29,6 +27,7 @@ from reader.ui.rows import SummaryRows
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from reader.model import Article, ArticleSummary
     from reader.ui.outline import Outline
     from reader.ui.screens import Problem
 
@@ -66,6 +65,7 @@ def outline_bindings() -> list[BindingType]:
 def as_problem(item: object) -> Problem:
     """A load error from the core, whatever its exact class, as a `Problem` for the UI."""
     from reader.formats import display_path  # file names are data: no control characters
+    from reader.sanitize import strip_controls
     from reader.ui.screens import Problem
 
     path = getattr(item, "path", None) or "?"
@@ -268,6 +268,8 @@ class ReaderApp(App[int]):
     @work(thread=True, exit_on_error=False, group="library", exclusive=True)
     def load_library(self) -> None:
         """Load every path in a thread, posting batches so the list fills in as it goes."""
+        from reader.model import Article  # imported here, after the first frame
+
         worker = get_current_worker()
         articles: list[Article] = []
         problems: list[Problem] = []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import ClassVar, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from rich.segment import Segment
 from rich.style import Style
@@ -23,10 +23,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import ArticleSummary
 from reader.ui.rows import RowSource, SummaryRows
 from reader.ui.styling import span_style, text_segments
 from reader.ui.typeset import format_date
+
+if TYPE_CHECKING:
+    from reader.model import ArticleSummary
 
 ROW_HEIGHT = 2
 """Lines per article: title, then date and counts."""

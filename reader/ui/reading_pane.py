@@ -9,7 +9,7 @@ outline).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -23,7 +23,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.model import Article, Tweet
 from reader.ui.styling import span_style, text_segments
 from reader.ui.typeset import (
     MEASURE,
@@ -34,6 +33,9 @@ from reader.ui.typeset import (
     typeset_block,
     typeset_header,
 )
+
+if TYPE_CHECKING:
+    from reader.model import Article
 
 HEADER = -1
 GAP = -2
@@ -343,7 +345,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         start = max(0, height // 2 - len(messages) // 2)
         if not start <= y < start + len(messages):
             return Strip.blank(width, base)
-        text = Text(messages[y - start], style=self._style_map()["empty"])
+        text = Text(messages[y - start], style=span_style(self, "reading-pane--empty"))
         text.align("center", width)
         return (
             Strip(text_segments(text, self.app.console))
@@ -401,9 +403,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if unit is None or self.article is None:
             return None
         block = self.article.blocks[unit.block]
-        if isinstance(block, Tweet):
-            for link in block.links:
+        if block.kind == "tweet":
+            for link in block.links:  # type: ignore[union-attr]
                 if link.startswith("http"):
                     return link
-            return block.url
+            return block.url  # type: ignore[union-attr]
         return None

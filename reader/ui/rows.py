@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
-from reader.model import ArticleSummary, list_order_key
+if TYPE_CHECKING:
+    from reader.model import ArticleSummary
 
 
 class RowSource(Protocol):
@@ -34,11 +35,19 @@ class _Table:
     """The rows every view of one source shares: summaries in list order and their keys."""
 
     def __init__(self, summaries: Iterable[ArticleSummary]) -> None:
-        pairs = sorted(((list_order_key(s), s) for s in summaries), key=lambda p: p[0])
-        self.keys: list[Any] = [key for key, _ in pairs]
-        self.rows: list[ArticleSummary] = [row for _, row in pairs]
-        self.folded: list[str] = [row.title.casefold() for row in self.rows]
         self._positions: dict[str, int] | None = None
+        items = list(summaries)
+        if not items:  # the empty list the app starts with costs nothing
+            self.keys: list[Any] = []
+            self.rows: list[ArticleSummary] = []
+            self.folded: list[str] = []
+            return
+        from reader.model import list_order_key  # not at start-up: the first rows bring it
+
+        pairs = sorted(((list_order_key(s), s) for s in items), key=lambda p: p[0])
+        self.keys = [key for key, _ in pairs]
+        self.rows = [row for _, row in pairs]
+        self.folded = [row.title.casefold() for row in self.rows]
 
     def position(self, article_id: str) -> int | None:
         if self._positions is None:
@@ -115,6 +124,8 @@ class SummaryRows:
 
     def with_added(self, summaries: Iterable[ArticleSummary]) -> SummaryRows:
         """A source with `summaries` merged in, in list order (the same filter re-applied)."""
+        from reader.model import list_order_key
+
         added = list(summaries)
         table = self._table
         if len(added) * 8 < len(table.rows):
