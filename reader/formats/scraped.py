@@ -245,7 +245,6 @@ _GLUED_LINE_MIN = 600
 _GLUE_QUICK = re.compile(r"[.!?…:\"”»\u00a0][\"“«]?[" + _UPPER + r"]")
 
 
-# Between paragraphs (never inside a tweet) a glued heading also splits: `...du jourUne centaine`.
 def _is_glued(line: str) -> bool:
     """A line that is really several paragraphs whose line breaks a scraper dropped."""
     if len(line) < _GLUED_LINE_MIN:
@@ -265,9 +264,7 @@ def _is_glued(line: str) -> bool:
 class _Unit:
     text: str
     start: int  # offset in the article text
-    gap: str  # what separates it from the unit after it: line, para, wide, glue
-
-
+    gap: str  # what separates it from the unit after it: line, para, wide, glue, sentence
 
 
 def _gap_kind(sep: str) -> str:
