@@ -66,6 +66,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
         Binding("enter", "open", "Open"),
+        # Read on without leaving the list: space pages the article beside it.
+        Binding("space", "app.page_down", "Page article", show=False),
+        Binding("shift+space", "app.page_up", "Page article up", show=False),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)

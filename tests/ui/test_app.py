@@ -409,3 +409,44 @@ async def test_resizing_switches_layout() -> None:
         await pilot.resize_terminal(120, 40)
         await pilot.pause()
         assert not app.narrow and app.pane.size.width > 0
+
+
+async def test_space_pages_the_article_from_the_list_too() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 16)) as pilot:
+        await loaded(pilot)
+        assert app.focused is app.article_list
+        await pilot.press("space")
+        assert app.pane.scroll_offset.y > 5
+        assert app.focused is app.article_list
+        await pilot.press("shift+space")
+        assert app.pane.scroll_offset.y == 0
+
+
+async def test_quitting_while_files_load_cancels_the_worker() -> None:
+    import threading
+    import time
+
+    from .conftest import read_fixture
+
+    stopped = threading.Event()
+    produced = []
+
+    def endless(paths: list[str]):
+        article = read_fixture("library.jsonl")[0]
+        try:
+            while True:
+                time.sleep(0.005)
+                produced.append(1)
+                yield article
+        finally:
+            stopped.set()
+
+    app = build_app([], loader=endless)
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause(0.3)
+        assert produced  # loading is under way
+        assert app.library_loading
+        await pilot.press("down")  # the UI answers while it loads
+        await pilot.press("q")
+    assert stopped.wait(5), "the loading thread kept going after quit"
