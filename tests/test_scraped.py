@@ -323,6 +323,14 @@ def test_cnn_dateline_and_prose_ending_in_a_parenthesis_are_paragraphs():
     assert kinds(a) == ["paragraph", "paragraph", "paragraph"]
 
 
+@pytest.mark.parametrize(
+    "para",
+    ["Video: Watch the moment the bridge opened", "Photo: the crowd cheers at the stadium."],
+)
+def test_labels_that_are_not_credits_stay_paragraphs(para):
+    assert kinds(parse_text(f"Prose.\n\n{para}", source="x")) == ["paragraph", "paragraph"]
+
+
 def test_related_links_in_parentheses_are_not_captions():
     a = parse_text("He scored twice. (RELATED: Five Things We Learned This Week)", source="x")
     assert kinds(a) == ["paragraph"]

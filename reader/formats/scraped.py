@@ -626,7 +626,7 @@ _PAREN_CREDIT = re.compile(r"[(（]([^()（）\n]{1,90})[)）]\s*$")
 _PIPE_CREDIT = re.compile(r"\s\|\s*([^|\n]{3,90})\s*$")
 _LABEL_CREDIT = re.compile(
     r"(?:^|(?<=[\s.!?]))((?:Photo(?:graph)?s?|Pictures?|Images?|Credit|Foto|Crédits?(?: photo)?)"
-    r"(?: credit)?\s?:\s?[^\n:]{2,90})\s*$"
+    r"(?: credit)?\s?:\s?[^\n:]{2,90}(?<![.!?]))\s*$"  # a credit is not a sentence
 )
 _MANDATORY_CREDIT = re.compile(
     r"(?:^|(?<=\s))(Mandatory Credit\s*:[^\n]{2,120})\s*$", re.IGNORECASE
@@ -635,10 +635,12 @@ _DASH_CREDIT = re.compile(
     r"(?<=[.!?)])\s+[-–—]\s+((?:[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+\s)+[A-ZÀ-Þ][A-ZÀ-Þ'.\-]+"
     r"(?:\s*/\s*[\w .\-]{2,30})?)\s*$"
 )
+# A line that is only a credit: `Featured image via ...`, `Photo by ...`, `Image credit: ...`,
+# or `Photo: Name / Agency` (short, no sentence: `Photo: the crowd cheers.` is a caption label).
 _CREDIT_LINE = re.compile(
-    r"^(?:(?:featured|top|header|lead|main|cover|hero)\s+)?(?:image|photo|picture|illustration|"
-    r"video|photograph)s?(?:\s+credits?)?\s*(?:via|by|courtesy of|credit|source|:)"
-    r"\s*:?\s*\S[^\n]{0,120}$",
+    r"(?:(?:featured|top|header|lead|main|cover|hero)\s+)?(?:image|photo|picture|illustration|"
+    r"photograph)s?(?:\s+credits?)?\s*(?:(?:via|by|courtesy of|credit|source)\s*:?\s*\S[^\n]{0,120}"
+    r"|:\s*(?:\S+\s+){0,7}\S+(?<![.!?]))",
     re.IGNORECASE,
 )
 _CAPTION_MAX = 600
@@ -671,7 +673,7 @@ def _caption(para: str) -> PhotoCaption | None:
     off = max(0, n - 140)  # credits sit at the end: end-anchored patterns search only there
     tail = para[off:]
     last = tail[-1:]
-    if n <= 140 and "\n" not in para and _CREDIT_LINE.match(para):
+    if n <= 140 and "\n" not in para and _CREDIT_LINE.fullmatch(para):
         return PhotoCaption(text="", credit=para)
     if last in ")）":
         m = _PAREN_CREDIT.search(para, off)
