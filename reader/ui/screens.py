@@ -13,6 +13,8 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from reader.ui.bars import KeyBar
+
 
 @dataclass(frozen=True, slots=True)
 class Problem:
@@ -79,6 +81,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(Content.styled("Keys", "bold"), id="help-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._content, id="help-text")
+        yield KeyBar()
 
     def action_scroll(self, direction: str) -> None:
         scroll = self.query_one("#help-scroll", VerticalScroll)
@@ -118,6 +121,7 @@ class ProblemsScreen(ModalScreen[None]):
             yield Static(Content.styled(title, "bold"), id="problems-title")
             with VerticalScroll(id="problems-scroll"):
                 yield Static(problems_content(self._problems), id="problems-text")
+        yield KeyBar()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
