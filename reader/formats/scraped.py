@@ -207,11 +207,12 @@ _AFTER_GLUE = r"[" + _UPPER + r"«\"“#@\U0001f300-\U0001faff]"
 # Each alternative consumes the punctuation first (one character class the regex engine can
 # scan for quickly) and checks what comes before with a lookbehind; the cut is after the match.
 _GLUE = re.compile(
-    r"[.!?…:\"”»\u00a0](?:"
+    r"[.!?…:\"”»\u00a0)](?:"
     r"(?<=[^\s.][.!?…])(?=[\"“«]?[" + _UPPER + r"#@\U0001f300-\U0001faff])"
     r"|(?<=[\w.!?…][\"”»])(?=" + _AFTER_GLUE + r")"
     r"|(?<=[.!?…][ \u00a0][»”])(?=" + _AFTER_GLUE + r")"
     r"|(?<=[a-zà-ÿ]:)(?=[" + _UPPER + r"])"
+    r"|(?<=[\w.]\))(?=[" + _UPPER + r"][a-zà-ÿ])"
     r"|(?<=[^«\s]\u00a0)\u00a0*(?=[" + _UPPER + r"])"
     r")"
 )
@@ -647,6 +648,11 @@ _CAPTION_MAX = 600
 _WIDGET = re.compile(r"^Twitter\s*:\s*([^\n]{1,60}?)\s+[-–—]\s+(\S[\s\S]*)$")
 
 
+_PROPER_WORD = r"(?:[A-ZÀ-Þ][\w'’&.-]*|of|and|for|de|du|des|la|le|the|/)"
+_PROPER_CREDIT = re.compile(r"[A-ZÀ-Þ][\w'’&.-]*(?:\s+" + _PROPER_WORD + r"){0,4}")
+_NOT_CREDIT = re.compile(r"(?i)(related|see|read|updated?|correction|editor|pdf|video|audio)\b")
+
+
 def _credit_like(credit: str) -> bool:
     c = credit.strip()
     if not c or len(c) > 90:
@@ -657,7 +663,7 @@ def _credit_like(credit: str) -> bool:
         return len(c) <= 12
     if c.count(".") > 1 and "/" not in c:
         return False
-    if re.match(r"(?i)(related|see|read|updated?|correction|editor)\b", c):
+    if _NOT_CREDIT.match(c):
         return False
     if "/" in c:
         parts = [p.strip() for p in c.split("/")]
@@ -677,10 +683,19 @@ def _caption(para: str) -> PhotoCaption | None:
         return PhotoCaption(text="", credit=para)
     if last in ")）":
         m = _PAREN_CREDIT.search(para, off)
-        if m and _credit_like(m.group(1)):
+        if m:
             text = para[: m.start()].strip()
-            if text and not text.endswith((",", ";")):
-                return PhotoCaption(text=text, credit=m.group(1).strip())
+            credit = m.group(1).strip()
+            if (_credit_like(credit) and text and not text.endswith((",", ";"))) or (
+                # `... on Tuesday evening. (Shore Council)`: a complete sentence, then a short
+                # proper name in brackets.
+                n <= 300
+                and text.endswith((".", "!", "?"))
+                and text.count(" ") >= 3
+                and _PROPER_CREDIT.fullmatch(credit) is not None
+                and not _NOT_CREDIT.match(credit)
+            ):
+                return PhotoCaption(text=text, credit=credit)
     if "|" in tail:
         m = _PIPE_CREDIT.search(para, off)
         if m and _credit_like(m.group(1)):
