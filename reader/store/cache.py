@@ -38,6 +38,9 @@ CACHE_VERSION = 2
 
 Order = Literal["date", "title", "source"]
 
+# Above this many matches, search ranks title matches only (see ArticleCache._ranked).
+RANK_ALL_MAX = 20_000
+
 # bm25 column weights: title, body, tweets, captions, quotes.
 _WEIGHTS = (10.0, 1.0, 3.0, 2.0, 2.0)
 _COLUMNS = ("title", "body", "tweets", "captions", "quotes")
@@ -680,11 +683,7 @@ class ArticleCache:
         if under is None:
             # Rank inside FTS5 alone, then look up the ids of the few rows kept: joining
             # `articles` for every match would cost a lookup per match.
-            ranked = self.conn.execute(
-                f"SELECT rowid, bm25(search_text, {weights}) AS r FROM search_text"
-                " WHERE search_text MATCH ? ORDER BY r LIMIT ?",
-                (expression, fetch),
-            ).fetchall()
+            ranked = self._ranked(expression, weights, fetch)
             ids = self._ids_of([rowid for rowid, _ in ranked])
             rows = [(rowid, ids[rowid], rank) for rowid, rank in ranked if rowid in ids]
         else:
@@ -699,7 +698,41 @@ class ArticleCache:
             ).fetchall()
             rows = [(r, aid, rank) for r, aid, rank, path in found if big is None or path in big]
         texts = self._snippets_for([r for r, _, _ in rows], q) if snippets else {}
-        return [SearchHit(aid, round(-rank, 4), texts.get(r, "")) for r, aid, rank in rows]
+        # `+ 0.0` turns the -0.0 of unranked rows into 0.0.
+        return [SearchHit(aid, round(-rank, 4) + 0.0, texts.get(r, "")) for r, aid, rank in rows]
+
+    def _ranked(self, expression: str, weights: str, fetch: int) -> list[tuple[int, float]]:
+        """(rowid, bm25) of the best `fetch` matches.
+
+        Ranking costs time in proportion to the matches. When more than `RANK_ALL_MAX` match
+        (a very common word, or two or three letters typed so far) the strongest evidence comes
+        first instead: matches in the title, ranked, then the other matches, latest indexed
+        first, with score 0. Counting the matches is cheap: it reads no positions.
+        """
+        matches = self.conn.execute(
+            "SELECT count(*) FROM search_text WHERE search_text MATCH ?", (expression,)
+        ).fetchone()[0]
+        if matches <= RANK_ALL_MAX:
+            return self.conn.execute(
+                f"SELECT rowid, bm25(search_text, {weights}) AS r FROM search_text"
+                " WHERE search_text MATCH ? ORDER BY r LIMIT ?",
+                (expression, fetch),
+            ).fetchall()
+        ranked: list[tuple[int, float]] = self.conn.execute(
+            f"SELECT rowid, bm25(search_text, {weights}) AS r FROM search_text"
+            " WHERE search_text MATCH ? ORDER BY r LIMIT ?",
+            ("{title} : (" + expression + ")", fetch),
+        ).fetchall()
+        if len(ranked) < fetch:
+            taken = {rowid for rowid, _ in ranked}
+            for (rowid,) in self.conn.execute(
+                "SELECT rowid FROM search_text WHERE search_text MATCH ? ORDER BY rowid DESC"
+                " LIMIT ?",
+                (expression, fetch),
+            ):
+                if rowid not in taken and len(ranked) < fetch:
+                    ranked.append((rowid, 0.0))
+        return ranked
 
     def _ids_of(self, rowids: list[int]) -> dict[int, str]:
         if not rowids:

@@ -344,3 +344,23 @@ def test_pages_match_the_full_list(cache: ArticleCache) -> None:
     many = [f"/nowhere/{i}" for i in range(100)] + ["/lib/b"]
     assert cache.summaries_page(offset=3, limit=4, under=many) == scoped[3:7]
     assert cache.count(under=many) == 10 and cache.count() == 30
+
+
+def test_huge_match_sets_put_title_matches_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    import reader.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    with ArticleCache(tmp_path / CACHE_FILE) as c:
+        body_only = [make(f"Harbour news number {i}.", title=f"Story {i}") for i in range(4)]
+        titled = make("Other words entirely.", title="Harbour reopens")
+        for i, a in enumerate([*body_only, titled]):
+            put(c, f"/l/{i}", a)
+        hits = c.search("harb")
+        assert hits[0].article_id == titled.id and hits[0].score > 0
+        assert sorted(h.article_id for h in hits[1:]) == sorted(a.id for a in body_only)
+        assert all(h.score == 0.0 for h in hits[1:])
+        assert len(c.search("harb", limit=2)) == 2
