@@ -401,6 +401,11 @@ def test_live_blog_twitter_widget_becomes_a_tweet_with_the_known_handle():
             "",
             "Featured image via Harbour Museum archive",
         ),
+        (
+            "Water covers the coast road on Tuesday. (Shore Council)",
+            "Water covers the coast road on Tuesday.",
+            "Shore Council",
+        ),
     ],
 )
 def test_caption_credit_styles(para, text, credit):
