@@ -124,6 +124,31 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             else:
                 self._pending_unit = index
 
+    def select(self, unit: Unit) -> bool:
+        """Select `unit` (say a saved quote's) and scroll to it; False if the article lacks it."""
+        try:
+            index = self.units.index(unit)
+        except ValueError:
+            return False
+        self.select_unit(index)
+        return True
+
+    def top_block(self) -> int:
+        """Index of the first block on screen: a width-independent reading position to save."""
+        if not self._ensure_layout() or not self._block_start:
+            return 0
+        top = self.scroll_offset.y
+        for index, start in enumerate(self._block_start):
+            if start >= top:
+                return index
+        return len(self._block_start) - 1
+
+    def scroll_to_block(self, block: int) -> None:
+        """Scroll so block `block` is at the top (resuming a saved position)."""
+        if not self._ensure_layout() or not 0 <= block < len(self._block_start):
+            return
+        self.scroll_to(y=max(0, self._block_start[block] - 1), animate=False, immediate=True)
+
     def unit_lines(self, index: int) -> tuple[int, int]:
         """Virtual lines [start, end) that unit `index` covers (layout must exist)."""
         unit = self.units[index]

@@ -450,3 +450,20 @@ async def test_quitting_while_files_load_cancels_the_worker() -> None:
         await pilot.press("down")  # the UI answers while it loads
         await pilot.press("q")
     assert stopped.wait(5), "the loading thread kept going after quit"
+
+
+async def test_pane_hooks_for_saved_quotes_and_resume() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 16)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        pane = app.pane
+        assert pane.select(Unit("photo_caption", 4))
+        assert pane.selected_unit == Unit("photo_caption", 4)
+        assert not pane.select(Unit("tweet", 0))  # block 0 is a paragraph
+        pane.scroll_to_block(3)
+        await pilot.pause()
+        assert pane.top_block() == 3
+        pane.scroll_to_block(0)
+        await pilot.pause()
+        assert pane.top_block() == 0
