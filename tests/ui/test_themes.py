@@ -1,4 +1,4 @@
-"""Every built-in theme: tweets, captions, quotes, the selection and the list cursor stay visible."""
+"""Every built-in theme keeps tweets, captions, quotes, the selection and the cursor visible."""
 
 from __future__ import annotations
 
