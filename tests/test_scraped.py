@@ -317,10 +317,10 @@ def test_prose_with_a_dash_a_handle_and_a_date_is_not_a_tweet():
 def test_cnn_dateline_and_prose_ending_in_a_parenthesis_are_paragraphs():
     text = (
         "(CNN) The vote was close.\n\nThe count took hours (it often does)\n\n"
-        "The mayor spoke (briefly)."
+        "The mayor spoke (briefly).\n\nShe confirmed the result (via email)"
     )
     a = parse_text(text, source="x")
-    assert kinds(a) == ["paragraph", "paragraph", "paragraph"]
+    assert kinds(a) == ["paragraph"] * 4
 
 
 @pytest.mark.parametrize(

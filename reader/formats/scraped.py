@@ -668,7 +668,13 @@ def _credit_like(credit: str) -> bool:
     if "/" in c:
         parts = [p.strip() for p in c.split("/")]
         return all(p[:1].isupper() or p[:1].isdigit() for p in parts if p) and len(c.split()) <= 10
-    return bool(_CREDIT_WORD.search(c)) and len(c.split()) <= 10
+    words = c.split()
+    # Credits name someone (`via Getty`, `Courtesy of the family`); `(via email)` is prose.
+    return (
+        len(words) <= 10
+        and any(w[:1].isupper() for w in words)
+        and _CREDIT_WORD.search(c) is not None
+    )
 
 
 def _caption(para: str) -> PhotoCaption | None:
