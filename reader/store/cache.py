@@ -38,6 +38,10 @@ CACHE_VERSION = 2
 
 Order = Literal["date", "title", "source"]
 
+# Words (or phrases) of a query that are used; the rest of a very long query is ignored.
+MAX_QUERY_GROUPS = 32
+MAX_WORD = 100
+
 # Above this many matches, search ranks title matches only (see ArticleCache._ranked).
 RANK_ALL_MAX = 20_000
 
@@ -620,6 +624,18 @@ class ArticleCache:
         q = parse_query(query) if isinstance(query, str) else query
         if q.empty or limit <= 0:
             return []
+        if len(q.groups) > MAX_QUERY_GROUPS or any(
+            len(g) > MAX_QUERY_GROUPS or any(len(w) > MAX_WORD for w in g) for g in q.groups
+        ):
+            # A pasted page is not a query, and SQLite limits expression depth and LIKE
+            # pattern length: keep the first words, each at most MAX_WORD letters.
+            q = Query(
+                groups=tuple(
+                    tuple(w[:MAX_WORD] for w in g[:MAX_QUERY_GROUPS])
+                    for g in q.groups[:MAX_QUERY_GROUPS]
+                ),
+                prefix=q.prefix and len(q.groups) <= MAX_QUERY_GROUPS,
+            )
         if under is not None and self._covers_everything(under):
             under = None  # the common case: the scope is the whole cache, skip the path checks
         if self.fts:

@@ -364,3 +364,13 @@ def test_huge_match_sets_put_title_matches_first(
         assert sorted(h.article_id for h in hits[1:]) == sorted(a.id for a in body_only)
         assert all(h.score == 0.0 for h in hits[1:])
         assert len(c.search("harb", limit=2)) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [" ".join(f"word{i}" for i in range(5000)), "a" * 100_000, '"' + "x " * 3000 + '"'],
+    ids=["5000 words", "one 100k-letter word", "3000-word phrase"],
+)
+def test_pasted_pages_are_safe_queries(cache: ArticleCache, query: str) -> None:
+    put(cache, "/l/1", make("word1 word2 word3"))
+    assert isinstance(cache.search(query), list)
