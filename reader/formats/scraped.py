@@ -667,7 +667,9 @@ def _credit_like(credit: str) -> bool:
         return False
     if "/" in c:
         parts = [p.strip() for p in c.split("/")]
-        return all(p[:1].isupper() or p[:1].isdigit() for p in parts if p) and len(c.split()) <= 10
+        return len(c.split()) <= 10 and all(
+            p[:1].isupper() or p[:1].isdigit() or _AGENCY_ONLY.match(p) for p in parts if p
+        )
     words = c.split()
     # Credits name someone (`via Getty`, `Courtesy of the family`); `(via email)` is prose.
     return (
