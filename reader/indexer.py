@@ -12,6 +12,17 @@ changed files, and forgets cached files under those paths that are gone. It yiel
 can forward them to the UI, and the rows a progress event counts are already readable from the
 cache. Setting `cancel` stops it between two files; what was committed stays (the next run
 continues from there). Nothing here blocks on anything but the file system.
+
+From the app (a sketch; each thread opens its own `ArticleCache`, WAL lets them share the file):
+
+    @work(thread=True, exit_on_error=False, group="index")
+    def index_library(self, paths: list[str]) -> None:
+        with ArticleCache.open(data_dir) as cache:
+            for progress in index_paths(paths, cache, cancel=self.stop_indexing):
+                self.post_message(IndexProgressMessage(progress))  # can_replace: high rate
+
+    # on the UI side: rows = ui_cache.summaries_page(offset=top, limit=height,
+    #                                                under=progress.scope)
 """
 
 from __future__ import annotations
