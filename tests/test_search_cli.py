@@ -155,3 +155,18 @@ def test_console_script(tmp_path: Path, lib: Path) -> None:
         timeout=120,
     )
     assert [r["title"] for r in lines(result.stdout)] == ["Harbour dredging starts"]
+
+
+def test_hostile_file_names_stay_inert(tmp_path: Path) -> None:
+    lib = tmp_path / "lib"
+    lib.mkdir()
+    hostile = lib / "evil\x1b]52;c;aGk=\x07\x1b[31mname\nline.txt"
+    hostile.write_text("The hostile file name still holds a searchable walrus.\n")
+    (lib / "bin\x1b[2Jary.txt").write_bytes(bytes(range(256)) * 20)
+    data = tmp_path / "data"
+    indexed = run(data, "index", str(lib))
+    assert "\x1b" not in indexed.stderr + indexed.stdout
+    assert len(indexed.stderr.splitlines()) == 1 and "binary file" in indexed.stderr
+    (row,) = lines(run(data, "search", "walrus", str(lib)).stdout)
+    assert "\x1b" not in str(row["source"]) and "\n" not in str(row["source"])
+    assert str(row["source"]).endswith("name line.txt")
