@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from textual import events, on, work
@@ -119,13 +119,22 @@ class ReaderApp(App[int]):
 
     BINDINGS: ClassVar[list[BindingType]] = [
         # Footer shows the description; help shows the tooltip.
-        Binding("n", "next_article", "Next", tooltip="Open the next article"),
-        Binding("p", "previous_article", "Prev", tooltip="Open the previous article"),
+        Binding(
+            "n", "next_article", "Next", tooltip="Open the next article", id="app.next_article"
+        ),
+        Binding(
+            "p",
+            "previous_article",
+            "Prev",
+            tooltip="Open the previous article",
+            id="app.previous_article",
+        ),
         Binding(
             "right_square_bracket",
             "next_unit",
             "Next unit",
             tooltip="Select the next tweet, caption, quote or paragraph",
+            id="app.next_unit",
         ),
         Binding(
             "left_square_bracket",
@@ -133,25 +142,47 @@ class ReaderApp(App[int]):
             "Prev unit",
             show=False,
             tooltip="Select the previous tweet, caption, quote or paragraph",
+            id="app.previous_unit",
         ),
-        Binding("t", "toggle_outline", "Outline", tooltip="Show or hide the outline"),
-        Binding("slash", "filter", "Filter", tooltip="Filter the list by title as you type"),
+        Binding(
+            "t",
+            "toggle_outline",
+            "Outline",
+            tooltip="Show or hide the outline",
+            id="app.toggle_outline",
+        ),
+        Binding(
+            "slash",
+            "filter",
+            "Filter",
+            tooltip="Filter the list by title as you type",
+            id="app.filter",
+        ),
         Binding(
             "o",
             "open_link",
             "Open link",
             show=False,
             tooltip="Open the selected tweet's link, or the article's, in the browser",
+            id="app.open_link",
         ),
-        Binding("question_mark", "help", "Help", tooltip="This help"),
-        Binding("q", "quit", "Quit", tooltip="Quit"),
-        Binding("tab", "focus_next", "Next pane", show=False, tooltip="Focus the next pane"),
+        Binding("question_mark", "help", "Help", tooltip="This help", id="app.help"),
+        Binding("q", "quit", "Quit", tooltip="Quit", id="app.quit"),
+        Binding(
+            "tab",
+            "focus_next",
+            "Next pane",
+            show=False,
+            tooltip="Focus the next pane",
+            id="app.focus_next",
+        ),
         Binding(
             "shift+tab",
             "focus_previous",
             "Prev pane",
             show=False,
             tooltip="Focus the previous pane",
+            id="app.focus_previous",
         ),
         Binding(
             "escape",
@@ -159,6 +190,7 @@ class ReaderApp(App[int]):
             "Back",
             show=False,
             tooltip="Close the outline or the filter, or go back to the list",
+            id="app.back",
         ),
         Binding(
             "exclamation_mark",
@@ -166,12 +198,41 @@ class ReaderApp(App[int]):
             "Problems",
             show=False,
             tooltip="Files that could not be loaded, and why",
+            id="app.problems",
         ),
         # Reserved for the state store (issue 4); the actions below are the hooks.
-        Binding("s", "save_quote", "Save quote", show=False, tooltip="Save the selected unit"),
-        Binding("b", "toggle_bookmark", "Bookmark", show=False, tooltip="Bookmark the article"),
-        Binding("m", "toggle_read", "Read/unread", show=False, tooltip="Mark read or unread"),
-        Binding("B", "show_bookmarks", "Bookmarks", show=False, tooltip="Your saved quotes"),
+        Binding(
+            "s",
+            "save_quote",
+            "Save quote",
+            show=False,
+            tooltip="Save the selected unit",
+            id="app.save_quote",
+        ),
+        Binding(
+            "b",
+            "toggle_bookmark",
+            "Bookmark",
+            show=False,
+            tooltip="Bookmark the article",
+            id="app.toggle_bookmark",
+        ),
+        Binding(
+            "m",
+            "toggle_read",
+            "Read/unread",
+            show=False,
+            tooltip="Mark read or unread",
+            id="app.toggle_read",
+        ),
+        Binding(
+            "B",
+            "show_bookmarks",
+            "Bookmarks",
+            show=False,
+            tooltip="Your saved quotes",
+            id="app.show_bookmarks",
+        ),
     ]
 
     @dataclass
@@ -541,7 +602,18 @@ class ReaderApp(App[int]):
         self.open_url(url)
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
-        """The bindings shown by `?`, by where they apply."""
+        """The bindings shown by `?`, by where they apply, with the user's keymap applied."""
+        sections = self._help_sections()
+        keymap = self._keymap
+
+        def remapped(binding: BindingType) -> BindingType:
+            if isinstance(binding, Binding) and binding.id and binding.id in keymap:
+                return replace(binding, key=keymap[binding.id])
+            return binding
+
+        return [(title, [remapped(b) for b in bindings]) for title, bindings in sections]
+
+    def _help_sections(self) -> list[tuple[str, list[BindingType]]]:
         return [
             (
                 "Anywhere",

@@ -59,16 +59,16 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First", show=False),
-        Binding("G,end", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "open", "Open"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="list.cursor_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="list.cursor_up"),
+        Binding("g,home", "first", "First", show=False, id="list.first"),
+        Binding("G,end", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
         # Read on without leaving the list: space pages the article beside it.
-        Binding("space", "app.page_down", "Page article", show=False),
-        Binding("shift+space", "app.page_up", "Page article up", show=False),
+        Binding("space", "app.page_down", "Page article", show=False, id="list.page_down"),
+        Binding("shift+space", "app.page_up", "Page article up", show=False, id="list.page_up"),
     ]
 
     cursor: reactive[int] = reactive(0, repaint=False, init=False)

@@ -49,14 +49,14 @@ class Outline(OptionList, inherit_bindings=False):
     """Lists the units worth jumping to; each option's id is the unit's index in the pane."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "cursor_down", "Down", show=False),
-        Binding("k,up", "cursor_up", "Up", show=False),
-        Binding("g,home", "first", "First", show=False),
-        Binding("G,end", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("enter", "select", "Go to"),
-        Binding("escape", "close", "Close outline"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="outline.cursor_down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="outline.cursor_up"),
+        Binding("g,home", "first", "First", show=False, id="outline.first"),
+        Binding("G,end", "last", "Last", show=False, id="outline.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="outline.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="outline.page_up"),
+        Binding("enter", "select", "Go to", id="outline.select"),
+        Binding("escape", "close", "Close outline", id="outline.close"),
     ]
 
     @dataclass

@@ -50,13 +50,13 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     }
 
     BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j,down", "scroll_down", "Scroll down", show=False),
-        Binding("k,up", "scroll_up", "Scroll up", show=False),
-        Binding("space,pagedown", "page_down", "Page down"),
-        Binding("shift+space,pageup", "page_up", "Page up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
-        Binding("escape", "back", "Back to list"),
+        Binding("j,down", "scroll_down", "Scroll down", show=False, id="pane.scroll_down"),
+        Binding("k,up", "scroll_up", "Scroll up", show=False, id="pane.scroll_up"),
+        Binding("space,pagedown", "page_down", "Page down", id="pane.page_down"),
+        Binding("shift+space,pageup", "page_up", "Page up", show=False, id="pane.page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="pane.scroll_home"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="pane.scroll_end"),
+        Binding("escape", "back", "Back to list", id="pane.back"),
     ]
 
     @dataclass

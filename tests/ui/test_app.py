@@ -467,3 +467,17 @@ async def test_pane_hooks_for_saved_quotes_and_resume() -> None:
         pane.scroll_to_block(0)
         await pilot.pause()
         assert pane.top_block() == 0
+
+
+async def test_user_keymap_rebinds_keys_and_help_follows() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        app.update_keymap({"app.next_article": "x", "list.cursor_down": "ctrl+j"})
+        await pilot.press("x")
+        assert app.article_list.cursor == 1
+        await pilot.press("ctrl+j")
+        assert app.article_list.cursor == 2
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help-text").render())
+        assert re.search(r"^  x +Open the next article", text, re.M)
