@@ -70,8 +70,10 @@ def parse(data: str, source: str) -> list[Article]:
     # A document that opens with a level-one heading: that heading is its title.
     first = segments[0] if segments else None
     if isinstance(first, _Heading) and first.level == 1:
-        segments.pop(0)
-        title = title or first.text
+        # It is the title unless front matter names another one: then it stays in the text.
+        if not title or clean_line(first.text).casefold() == title.casefold():
+            segments.pop(0)
+            title = title or clean_line(first.text)
     blocks = _to_blocks(segments)
     body_text = "\n\n".join(b.text for b in blocks)
     if not title:

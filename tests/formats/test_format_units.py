@@ -270,3 +270,9 @@ def test_samples_of_new_formats(name: str, handles: list[str], captions: int) ->
     assert [t.handle for a in articles for t in a.tweets] == handles
     assert sum(len(a.captions) for a in articles) == captions
     assert all(a.title and a.id for a in articles)
+
+
+def test_a_heading_other_than_the_front_matter_title_is_kept() -> None:
+    article = md("---\ntitle: Front title\n---\n# A different heading\n\nBody.\n")
+    assert article.title == "Front title"
+    assert [b.text for b in article.blocks] == ["A different heading", "Body."]
