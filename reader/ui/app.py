@@ -304,7 +304,7 @@ class ReaderApp(App[int]):
     @property
     def narrow(self) -> bool:
         """True when the panes take turns instead of sitting side by side."""
-        return self.screen.has_class("-narrow")
+        return self.screen_stack[0].has_class("-narrow")
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width)
@@ -317,9 +317,8 @@ class ReaderApp(App[int]):
         self._apply_width(event.size.width)
 
     def _apply_width(self, width: int) -> None:
-        screen = self.screen
-        if screen is self.screen_stack[0]:
-            screen.set_class(width < NARROW_WIDTH, "-narrow")
+        # The main screen, even while a help or problems screen is on top of it.
+        self.screen_stack[0].set_class(width < NARROW_WIDTH, "-narrow")
 
     def _show_reading(self, reading: bool) -> None:
         """In narrow mode, switch between the list and the reading pane."""
@@ -534,7 +533,7 @@ class ReaderApp(App[int]):
             self.screen.focus_previous()
 
     async def _toggle_narrow_view(self) -> None:
-        if self.screen.has_class("-reading"):
+        if self.screen_stack[0].has_class("-reading"):
             await self.action_focus_list()
         else:
             self.action_focus_pane()
@@ -623,6 +622,12 @@ class ReaderApp(App[int]):
             ("Reading pane", ReadingPane.BINDINGS),
             ("Outline", outline_bindings()),
         ]
+
+    def keys_markdown(self) -> str:
+        """The help screen's key list as a Markdown table."""
+        from reader.ui.screens import keys_markdown
+
+        return keys_markdown(self.help_sections(), self.get_key_display)
 
     def action_help(self) -> None:
         from reader.ui.screens import HelpScreen, help_content

@@ -125,3 +125,19 @@ class ProblemsScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+def keys_markdown(
+    sections: Sequence[tuple[str, Iterable[BindingType]]], key_display: object
+) -> str:
+    """The same key list as the help screen, as a Markdown table (for the README).
+
+    `python -c "from reader.ui.app import build_app; print(build_app().keys_markdown())"`
+    """
+    rows = ["| Where | Keys | What it does |", "|---|---|---|"]
+    for title, bindings in sections:
+        for binding in bindings:
+            if isinstance(binding, Binding) and binding.description:
+                keys = _keys(key_display, binding).replace("|", "\\|")
+                rows.append(f"| {title} | `{keys}` | {binding.tooltip or binding.description} |")
+    return "\n".join(rows)

@@ -481,3 +481,22 @@ async def test_user_keymap_rebinds_keys_and_help_follows() -> None:
         await pilot.press("question_mark")
         text = str(app.screen.query_one("#help-text").render())
         assert re.search(r"^  x +Open the next article", text, re.M)
+
+
+def test_keys_markdown_lists_every_key_for_the_readme() -> None:
+    table = build_app([]).keys_markdown()
+    assert "| Anywhere | `n` | Open the next article |" in table
+    assert "| Reading pane | `space / pgdn` | Page down |" in table
+    assert table.count("\n") > 30
+
+
+async def test_resizing_under_a_modal_screen_still_switches_layout() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.resize_terminal(64, 20)
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.narrow and app.pane.size.width == 0
