@@ -126,6 +126,8 @@ def _first_str(item: dict[str, Any], keys: tuple[str, ...]) -> str | None:
         value = item.get(key)
         if isinstance(value, str):
             return value
+        if isinstance(value, list) and value and all(isinstance(v, str) for v in value):
+            return "\n\n".join(value)  # a text given as its list of paragraphs
         if isinstance(value, int | float) and not isinstance(value, bool) and key in DATE_KEYS:
             return None  # epoch numbers are not dates we can trust to a day without a zone
     return None

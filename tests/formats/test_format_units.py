@@ -276,3 +276,10 @@ def test_a_heading_other_than_the_front_matter_title_is_kept() -> None:
     article = md("---\ntitle: Front title\n---\n# A different heading\n\nBody.\n")
     assert article.title == "Front title"
     assert [b.text for b in article.blocks] == ["A different heading", "Body."]
+
+
+def test_text_as_a_list_of_paragraphs(tmp_path: Path) -> None:
+    path = tmp_path / "d.json"
+    path.write_text(json.dumps({"title": "T", "body": ["First paragraph.", "Second one."]}))
+    (article,) = load_file(path)
+    assert [b.text for b in article.blocks] == ["First paragraph.", "Second one."]
