@@ -55,7 +55,8 @@ class _Span:
     open: int  # offset of the opening mark
 
 
-_CLOSERS = {'"': '"”', "“": '”"', "«": "»", "„": '“”"', "「": "」"}  # scrapes mix straight and curly
+# What may close each opening mark (scrapes mix straight and curly quotes).
+_CLOSERS = {'"': '"”', "“": '”"', "«": "»", "„": '“”"', "「": "」"}
 _OPENERS = re.compile(r"[\"“«„「]")
 _MAX_QUOTE = 3000
 
