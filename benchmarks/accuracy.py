@@ -100,13 +100,13 @@ def score_file(
     want_c = labels.get("captions", [])
     left = list(article.captions)
     for label in want_c:
-        hit = next((c for c in left if caption_matches(label, c)), None)
-        if hit is None:
+        found = next((c for c in left if caption_matches(label, c)), None)
+        if found is None:
             captions.fn += 1
             captions.misses.append((name, "missed", f"{label['first']!r} ({label['credit']})"))
         else:
             captions.tp += 1
-            left.remove(hit)
+            left.remove(found)
     for c in left:
         captions.fp += 1
         captions.misses.append((name, "wrong", f"{_short(c.text)!r} ({c.credit})"))
