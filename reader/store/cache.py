@@ -34,7 +34,7 @@ from reader.store.sqlite import connect, transaction
 
 CACHE_FILE = "library.sqlite3"
 # Bump when the schema or what is stored changes: older files are simply rebuilt.
-CACHE_VERSION = 2
+CACHE_VERSION = 3
 
 Order = Literal["date", "title", "source"]
 
@@ -91,10 +91,11 @@ CREATE TABLE tweets (
     author TEXT NOT NULL,
     date TEXT,
     text TEXT NOT NULL,
-    tweet_key TEXT NOT NULL
+    tweet_key TEXT NOT NULL,
+    article_id TEXT NOT NULL  -- copied from articles.id: the account views need no join
 );
-CREATE INDEX tweets_handle ON tweets(handle_key, date);
-CREATE INDEX tweets_key ON tweets(tweet_key);
+CREATE INDEX tweets_handle ON tweets(handle_key, date, handle, author, article_id);
+CREATE INDEX tweets_key ON tweets(tweet_key, article_id);
 CREATE INDEX tweets_article ON tweets(article);
 CREATE TABLE quotes (
     article INTEGER NOT NULL REFERENCES articles(rowid) ON DELETE CASCADE,
@@ -104,7 +105,7 @@ CREATE TABLE quotes (
     speaker_key TEXT NOT NULL,
     text TEXT NOT NULL
 );
-CREATE INDEX quotes_speaker ON quotes(speaker_key);
+CREATE INDEX quotes_speaker ON quotes(speaker_key, speaker);
 CREATE INDEX quotes_article ON quotes(article);
 """
 
@@ -476,8 +477,8 @@ class ArticleCache:
         if tweet_rows:
             self.conn.executemany(
                 "INSERT INTO tweets (article, block, handle_key, handle, author, date, text,"
-                " tweet_key) VALUES (?,?,?,?,?,?,?,?)",
-                [(rowid, *t) for t in tweet_rows],
+                " tweet_key, article_id) VALUES (?,?,?,?,?,?,?,?,?)",
+                [(rowid, *t, row[0]) for t in tweet_rows],
             )
         if quote_rows:
             self.conn.executemany(
@@ -817,9 +818,8 @@ class ArticleCache:
     def accounts(self) -> list[Account]:
         """Every account with tweets in the library, most tweets first."""
         rows = self.conn.execute(
-            "SELECT max(t.handle), max(t.author), count(*), count(DISTINCT a.id)"
-            " FROM tweets t JOIN articles a ON a.rowid = t.article"
-            " GROUP BY t.handle_key ORDER BY count(*) DESC, t.handle_key"
+            "SELECT max(handle), max(author), count(*), count(DISTINCT article_id) FROM tweets"
+            " GROUP BY handle_key ORDER BY count(*) DESC, handle_key"
         )
         return [Account(h, au, n, na) for h, au, n, na in rows]
 
@@ -843,10 +843,13 @@ class ArticleCache:
     def shared_tweets(self) -> list[SharedTweet]:
         """Tweets embedded in two or more different articles, most shared first."""
         rows = self.conn.execute(
-            "SELECT t.tweet_key, max(t.handle), max(t.author), max(t.date), max(t.text),"
-            " group_concat(DISTINCT a.id) FROM tweets t JOIN articles a ON a.rowid = t.article"
-            " GROUP BY t.tweet_key HAVING count(DISTINCT a.id) > 1"
-            " ORDER BY count(DISTINCT a.id) DESC, max(t.date)"
+            # Shared keys from the covering index first; the tweet's text only for those.
+            "WITH shared AS (SELECT tweet_key, count(DISTINCT article_id) AS n,"
+            " group_concat(DISTINCT article_id) AS ids FROM tweets GROUP BY tweet_key"
+            " HAVING n > 1)"
+            " SELECT s.tweet_key, t.handle, t.author, t.date, t.text, s.ids FROM shared s"
+            " JOIN tweets t ON t.rowid = (SELECT rowid FROM tweets WHERE tweet_key = s.tweet_key"
+            " LIMIT 1) ORDER BY s.n DESC, t.date"
         )
         return [
             SharedTweet(key, h, au, parse_iso_date(d), text, tuple(sorted(ids.split(","))))
