@@ -235,6 +235,28 @@ def test_prose_ending_in_a_colon_introduces_the_tweet():
     assert only_tweet(a).text == "We are not going anywhere."
 
 
+def test_a_colon_intro_takes_every_short_paragraph_up_to_the_signature():
+    text = (
+        "The service announced the change on Monday:\n\nNo more late fees from March.\n\n"
+        "We want everyone back through our doors.\n\n"
+        "Libraries are for everyone. 📚 — Shire Libraries (@shirelibs) Feb 13, 2023"
+    )
+    assert only_tweet(parse_text(text, source="x")).text == (
+        "No more late fees from March.\n\nWe want everyone back through our doors.\n\n"
+        "Libraries are for everyone. 📚"
+    )
+
+
+def test_prose_that_introduces_the_next_post_is_not_swallowed_by_an_earlier_intro():
+    text = (
+        "The minister said:\n\nWe will build the bridge.\n\nCritics were quick to respond.\n\n"
+        "Heard that before. — Bridge Critic (@bridgecritic) May 3, 2021"
+    )
+    a = parse_text(text, source="x")
+    assert only_tweet(a).text == "Heard that before."
+    assert kinds(a) == ["paragraph", "paragraph", "paragraph", "tweet"]
+
+
 def test_a_short_prose_paragraph_before_a_tweet_stays_prose():
     text = (
         "The club confirmed the signing on Monday evening.\n\n"

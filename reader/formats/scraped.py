@@ -400,7 +400,9 @@ _SAYS_PHRASES = (
     "a écrit",
     "a réagi",
 )
-_INTRO_WORDS = frozenset("shared reacted posted responded replied wrote tweeted".split())
+_INTRO_WORDS = frozenset(
+    "shared reacted react posted responded respond replied reply wrote tweeted".split()
+)
 _INTRO_PHRASES = ("summed up", "put it")
 # A word every phrase above contains: the phrases are only looked for when one is present.
 _PHRASE_KEYS = frozenset(
@@ -507,6 +509,8 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
         score -= 2.5 if (gap == "line" and len(t) < 40) else 5.0
     if f.says:
         score -= 2.5
+    elif f.intro:  # `Critics were quick to respond.` introduces the next post
+        score -= 1.5
     if f.dateline:
         score -= 3.0
     if f.tweetish:
@@ -538,9 +542,9 @@ def _intro_strength(f: _Features | None, gap: str, tweet_words: str) -> float:
     if f.colon:
         # `Senate resolves to:` + line break inside a paragraph heads a list in the tweet; a
         # paragraph ending in a colon introduces what follows.
-        s += 1.0 if gap == "line" else 3.0
+        s += 1.0 if gap == "line" else 5.0
     if _quotes_into(f, tweet_words):
-        s += 4.0
+        s += 5.0
     if f.says or f.intro:
         s += 1.0
     return s
