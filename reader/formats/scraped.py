@@ -623,7 +623,8 @@ _AGENCY = (
 )
 _CREDIT_WORD = re.compile(
     r"\b(?:photo|photos|photograph|picture|image|images|credit|courtesy|via|illustration|"
-    r"file photo|handout|screengrab|screenshot|foto|crédit|bild|(?:" + _AGENCY + r"))\b",
+    r"file photo|handout|screengrab|screenshot|foto|crédit|bild|press office|archives?|"
+    r"collection|(?:" + _AGENCY + r"))\b",
     re.IGNORECASE,
 )
 _AGENCY_ONLY = re.compile(r"^(?:" + _AGENCY + r")(?:\s*/\s*(?:" + _AGENCY + r"))*$")
