@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -277,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def table(report: dict[str, object]) -> str:
+def table(report: dict[str, Any]) -> str:
     rows = ["| measure | figure |", "|---|---|"]
     for n, fig in report["sizes"].items():  # type: ignore[attr-defined]
         c, w, s = fig["cold"], fig["warm"], fig["search"]
