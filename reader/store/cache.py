@@ -223,6 +223,15 @@ def speaker_key(speaker: str) -> str:
     return _SPACE.sub(" ", speaker).strip().casefold()
 
 
+def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
+    """Errors that mean the file itself is bad (and not that it is busy or read-only)."""
+    text = str(exc).lower()
+    return isinstance(exc, sqlite3.DatabaseError) and any(
+        word in text
+        for word in ("not a database", "malformed", "corrupt", "no such module", "no such table")
+    )
+
+
 def _handle_key(handle: str, author: str) -> str:
     # Widgets flattened without a handle ("Twitter: Name - text") group by display name.
     return handle.casefold() if handle else "name:" + author.casefold()
@@ -312,8 +321,10 @@ class ArticleCache:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             try:
                 self.conn = self._open()
-            except sqlite3.DatabaseError:
-                # Unreadable, corrupt or foreign: it is only a cache, start again.
+            except sqlite3.DatabaseError as exc:
+                if not _is_damaged(exc):
+                    raise  # locked, read-only...: never delete a file another process may use
+                # Corrupt, foreign, or built with an FTS5 this SQLite lacks: it is only a cache.
                 self._delete_files()
                 self.rebuilt = True
                 self.conn = self._open()

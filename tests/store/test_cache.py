@@ -374,3 +374,20 @@ def test_huge_match_sets_put_title_matches_first(
 def test_pasted_pages_are_safe_queries(cache: ArticleCache, query: str) -> None:
     put(cache, "/l/1", make("word1 word2 word3"))
     assert isinstance(cache.search(query), list)
+
+
+def test_a_locked_cache_is_never_deleted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / CACHE_FILE
+    with ArticleCache(path) as c:
+        put(c, "/l/1", make("Kept."))
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")  # another process in the middle of a long write
+    monkeypatch.setattr("reader.store.sqlite.BUSY_TIMEOUT_MS", 50)
+    try:
+        with ArticleCache(path) as c:
+            assert c.messages and ":memory:" in str(c.path)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    with ArticleCache(path) as c:
+        assert not c.rebuilt and c.count() == 1
