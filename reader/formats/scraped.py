@@ -165,11 +165,11 @@ def _plausible_name(name: str) -> bool:
         return False
     if ("http" in name or "pic.twitter" in name or "www." in name) and _URLISH.search(name):
         return False
-    words = name.split()
-    if len(words) > 9:
+    spaces = name.count(" ")
+    if spaces > 8:
         return False
     # A run of lower-case prose words is a sentence, not a display name.
-    return not (len(words) > 4 and _NAME_PROSE.search(name))
+    return not (spaces > 3 and _NAME_PROSE.search(name))
 
 
 # ---------------------------------------------------------------------------------------------
