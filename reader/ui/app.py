@@ -14,7 +14,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
-from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.worker import get_current_worker
 
@@ -267,13 +266,12 @@ class ReaderApp(App[int]):
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
+        # Flat on purpose: every container is start-up time. The screen lays these out side
+        # by side; the bars are docked; the outline and the filter prompt join on first use.
         yield TitleBar(id="title-bar")
-        with Horizontal(id="main"):
-            with Vertical(id="list-column"):
-                yield ArticleList(self.flags, id="article-list")
-            with Horizontal(id="reading-column"):
-                yield ReadingPane(id="reading-pane")
         yield KeyBar(id="key-bar")
+        yield ArticleList(self.flags, id="article-list")
+        yield ReadingPane(id="reading-pane")
 
     @property
     def article_list(self) -> ArticleList:
@@ -393,6 +391,8 @@ class ReaderApp(App[int]):
             parts.append("loading…")
         if self.problems:
             parts.append(f"{len(self.problems)} not loaded")
+        if query := self.filter_query():
+            parts.append(f"{len(self.article_list.rows)} match “{query}”")
         self.sub_title = " · ".join(parts)
         self.query_one("#title-bar", TitleBar).summary = self.sub_title
 
@@ -464,11 +464,18 @@ class ReaderApp(App[int]):
         current = self.article_list.rows
         source = current if isinstance(current, SummaryRows) else self.rows
         self.article_list.set_rows(source.filtered(event.value))
+        self._update_summary()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input is not self._filter:
             return
         event.stop()
+        if not event.value:
+            self.action_clear_filter()
+            return
+        # Keep the narrowed list; the prompt goes, and the key bar comes back.
+        event.input.display = False
+        self.screen_stack[0].remove_class("-filtering")
         self.article_list.focus()
 
     # ----------------------------------------------------------------- actions
@@ -547,7 +554,7 @@ class ReaderApp(App[int]):
             self.action_clear_filter()
         elif focused is self.pane:
             await self.action_focus_list()
-        elif self._filter is not None and self._filter.display:
+        elif self.filter_query():
             self.action_clear_filter()
 
     async def action_toggle_outline(self) -> None:
@@ -555,7 +562,7 @@ class ReaderApp(App[int]):
             from reader.ui.outline import Outline
 
             self._outline = Outline(id="outline")
-            await self.query_one("#reading-column").mount(self._outline)
+            await self.screen_stack[0].mount(self._outline, after=self.pane)
             self._outline.show_article(self.pane.article, self.pane.units)
         outline = self._outline
         if outline.display:
@@ -575,17 +582,25 @@ class ReaderApp(App[int]):
         if self._filter is None:
             from textual.widgets import Input
 
-            self._filter = Input(placeholder="Filter titles…", id="filter")
-            await self.query_one("#list-column").mount(self._filter, before=self.article_list)
+            # A one-line prompt above the key bar, like `/` in less or vim.
+            self._filter = Input(
+                placeholder="/ filter titles · Enter: done · Esc: clear",
+                id="filter",
+                compact=True,
+            )
+            await self.screen_stack[0].mount(self._filter, before=self.article_list)
         self._show_reading(False)
         self._filter.display = True
+        self.screen_stack[0].add_class("-filtering")  # the prompt takes the key bar's line
         self._filter.focus()
 
     def action_clear_filter(self) -> None:
         if self._filter is not None:
             self._filter.value = ""
             self._filter.display = False
+            self.screen_stack[0].remove_class("-filtering")
         self.article_list.set_rows(self.rows)
+        self._update_summary()
         self.article_list.focus()
 
     def action_open_link(self) -> None:

@@ -48,6 +48,25 @@ def outline_entry(article: Article, unit: Unit) -> Content | None:
 class Outline(OptionList, inherit_bindings=False):
     """Lists the units worth jumping to; each option's id is the unit's index in the pane."""
 
+    DEFAULT_CSS = """
+    Outline {
+        display: none;
+        width: 36;
+        height: 1fr;
+        border: none;
+        border-left: vkey $panel-lighten-1;
+        background: $surface;
+        padding: 0 1;
+    }
+    Outline:focus {
+        border: none;
+        border-left: vkey $accent;
+    }
+    Screen.-narrow Outline {
+        width: 1fr;
+    }
+    """
+
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "cursor_down", "Down", show=False, id="outline.cursor_down"),
         Binding("k,up", "cursor_up", "Up", show=False, id="outline.cursor_up"),

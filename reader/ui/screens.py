@@ -63,8 +63,32 @@ def help_content(
     return Content.assemble(*parts)
 
 
+_MODAL_CSS = """
+    {screen} {
+        align: center middle;
+    }
+    {screen} > Vertical {
+        width: 84;
+        max-width: 100%;
+        height: 90%;
+        border: round $accent;
+        background: $surface;
+        padding: 0 1;
+    }
+    {screen} .modal-title {
+        color: $accent;
+        margin-bottom: 1;
+    }
+    {screen} VerticalScroll {
+        height: 1fr;
+    }
+"""
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key, generated from the live bindings, plus how saving quotes works."""
+
+    DEFAULT_CSS = _MODAL_CSS.replace("{screen}", "HelpScreen")
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape,q,question_mark", "dismiss", "Close help"),
@@ -78,7 +102,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="help-box"):
-            yield Static(Content.styled("Keys", "bold"), id="help-title")
+            yield Static(Content.styled("Keys", "bold"), id="help-title", classes="modal-title")
             with VerticalScroll(id="help-scroll"):
                 yield Static(self._content, id="help-text")
         yield KeyBar()
@@ -108,6 +132,8 @@ def problems_content(problems: Sequence[Problem]) -> Content:
 class ProblemsScreen(ModalScreen[None]):
     """The files that failed to load, and why."""
 
+    DEFAULT_CSS = _MODAL_CSS.replace("{screen}", "ProblemsScreen")
+
     BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,q", "dismiss", "Close")]
 
     def __init__(self, problems: Sequence[Problem]) -> None:
@@ -118,7 +144,7 @@ class ProblemsScreen(ModalScreen[None]):
         with Vertical(id="problems-box"):
             count = len(self._problems)
             title = f"{count} file{'s' if count != 1 else ''} could not be loaded"
-            yield Static(Content.styled(title, "bold"), id="problems-title")
+            yield Static(Content.styled(title, "bold"), id="problems-title", classes="modal-title")
             with VerticalScroll(id="problems-scroll"):
                 yield Static(problems_content(self._problems), id="problems-text")
         yield KeyBar()

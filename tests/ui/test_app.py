@@ -226,11 +226,17 @@ async def test_slash_filters_by_title_as_you_type() -> None:
         await pilot.press("backspace", "backspace", "backspace", "backspace", "backspace")
         # "m": market, exam, allotment; the ferry title has no m.
         assert len(app.article_list.rows) == 3
+        assert "3 match “m”" in app.sub_title
         await pilot.press("enter")
         assert app.focused is app.article_list
+        assert len(app.article_list.rows) == 3  # the filter stays; the prompt goes
+        assert not app.filter_input.display
         await pilot.press("escape")
         assert len(app.article_list.rows) == 4
-        assert not app.filter_input.display
+        assert "match" not in app.sub_title
+        await pilot.press("slash", "x", "escape")  # Escape in the prompt clears it too
+        assert len(app.article_list.rows) == 4
+        assert not app.filter_input.display and app.focused is app.article_list
 
 
 async def test_question_mark_shows_help_generated_from_bindings() -> None:
@@ -387,7 +393,7 @@ async def test_narrow_terminal_alternates_list_and_pane() -> None:
         await pilot.press("enter")
         assert app.focused is app.pane
         assert app.pane.size.width > 50
-        assert app.query_one("#list-column").size.width == 0
+        assert app.article_list.size.width == 0
         assert "Harbour ferry" in pane_text(app)
         await pilot.press("escape")
         assert app.focused is app.article_list
