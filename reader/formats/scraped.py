@@ -998,13 +998,18 @@ def parse_text(text: str, *, source: str) -> Article:
     clean = clean_text(text)
     meta, body = _split_header(clean)
     blocks = _split_clean(body)  # clean_text has sanitised it
-    title = clean_line(meta.get("title", "")) or _title_from_blocks(blocks) or clean_line(source)
-    date = parse_iso_date(meta.get("date") or meta.get("published"))
-    url = clean_line(meta.get("url") or meta.get("link") or "") or None
-    author = clean_line(meta.get("author") or meta.get("byline") or "") or None
-    used = {"title", "url", "author"} | ({"date"} if date is not None else set())
-    # Everything else the header said (an unparsable date included) is kept, not dropped.
-    extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
+    date = url = author = None
+    extra: dict[str, str] = {}
+    title = ""
+    if meta:
+        title = clean_line(meta.get("title", ""))
+        date = parse_iso_date(meta.get("date") or meta.get("published"))
+        url = clean_line(meta.get("url") or meta.get("link") or "") or None
+        author = clean_line(meta.get("author") or meta.get("byline") or "") or None
+        used = {"title", "url", "author"} | ({"date"} if date is not None else set())
+        # Everything else the header said (an unparsable date included) is kept, not dropped.
+        extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
+    title = title or _title_from_blocks(blocks) or clean_line(source)
     return Article(
         # From the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
