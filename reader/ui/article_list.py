@@ -25,7 +25,6 @@ from textual.strip import Strip
 
 from reader.ui.rows import RowSource, SummaryRows
 from reader.ui.styling import span_style, text_segments
-from reader.ui.typeset import format_date
 
 if TYPE_CHECKING:
     from reader.model import ArticleSummary
@@ -309,6 +308,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         summary: ArticleSummary, style: Callable[[str], Style], *, compact: bool
     ) -> Text:
         """Date and counts: `2 tweets · 1 photo`, or `◆2 ◩1 ❝3` when space is short."""
+        from reader.ui.typeset import format_date  # first needed with the first row
+
         meta = Text("  ")
         meta.append(format_date(summary.date) or "undated", style=style("article-list--meta"))
         counts = (

@@ -23,19 +23,11 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from reader.ui.styling import span_style, text_segments
-from reader.ui.typeset import (
-    MEASURE,
-    STYLE_NAMES,
-    Line,
-    Unit,
-    article_units,
-    typeset_block,
-    typeset_header,
-)
+from reader.ui.styling import MEASURE, STYLE_NAMES, span_style, text_segments
 
 if TYPE_CHECKING:
     from reader.model import Article
+    from reader.ui.typeset import Line, Unit
 
 HEADER = -1
 GAP = -2
@@ -101,6 +93,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if article is self.article:
             return
         self.article = article
+        from reader.ui.typeset import article_units  # with the first article, not at start-up
+
         self.units = article_units(article) if article is not None else []
         self.selected = None
         self._pending_unit = None
@@ -239,6 +233,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         article = self.article
         if article is not None:
             _left, measure = self._geometry()
+            from reader.ui.typeset import typeset_header
+
             self._header = typeset_header(article, measure, self._style_map())
             rows.append((GAP, 0))
             rows.extend((HEADER, n) for n in range(len(self._header)))
@@ -257,6 +253,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if lines is None:
             assert self.article is not None
             _left, measure = self._geometry()
+            from reader.ui.typeset import typeset_block
+
             lines = typeset_block(
                 self.article,
                 block,

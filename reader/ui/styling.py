@@ -8,6 +8,32 @@ from rich.style import Style
 from rich.text import Text
 from textual.widget import Widget
 
+MEASURE = 80
+"""Widest text column, in cells: a comfortable line length for prose."""
+
+STYLE_NAMES = (
+    "text",
+    "title",
+    "meta",
+    "source",
+    "rule",
+    "boilerplate",
+    "quote",
+    "quote-selected",
+    "tweet-border",
+    "tweet-border-selected",
+    "tweet-name",
+    "tweet-handle",
+    "tweet-date",
+    "tweet-entity",
+    "caption",
+    "caption-bar",
+    "caption-text",
+    "caption-credit",
+    "selected",
+)
+"""Named styles the typesetter uses; the reading pane maps each to a component class."""
+
 
 def span_style(widget: Widget, component: str) -> Style:
     """The Rich style of `component`, without a background unless the component sets one.

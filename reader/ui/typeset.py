@@ -25,9 +25,6 @@ if TYPE_CHECKING:  # the model loads with the first article, after the first fra
 
 UnitKind = Literal["paragraph", "tweet", "photo_caption", "quote"]
 
-MEASURE = 80
-"""Widest text column, in cells: a comfortable line length for prose."""
-
 WORDS_PER_MINUTE = 230
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -147,28 +144,6 @@ class Line:
 
 Styles = Mapping[str, Style]
 """Named styles the typesetter uses (see `STYLE_NAMES`); the pane fills it from the theme."""
-
-STYLE_NAMES = (
-    "text",
-    "title",
-    "meta",
-    "source",
-    "rule",
-    "boilerplate",
-    "quote",
-    "quote-selected",
-    "tweet-border",
-    "tweet-border-selected",
-    "tweet-name",
-    "tweet-handle",
-    "tweet-date",
-    "tweet-entity",
-    "caption",
-    "caption-bar",
-    "caption-text",
-    "caption-credit",
-    "selected",
-)
 
 
 def _pad(text: Text, width: int) -> Text:
