@@ -262,6 +262,7 @@ class ReaderApp(App[int]):
         # Articles parsed in this session, by id: the reading pane's source (see `article`).
         self._articles: dict[str, Article] = {}
         self._outline: Outline | None = None
+        self._unread: int | None = None
         self._filter: Input | None = None
 
     # ----------------------------------------------------------------- layout
@@ -355,6 +356,7 @@ class ReaderApp(App[int]):
         for article in message.articles:
             self._articles[article.id] = article
         if message.articles:
+            self._unread = None
             self.rows = self.rows.with_added(a.summary() for a in message.articles)
             self.article_list.set_rows(self.rows.filtered(self.filter_query()))
         self.problems.extend(message.problems)
@@ -382,7 +384,16 @@ class ReaderApp(App[int]):
         return self._articles.get(summary.id)
 
     def unread_count(self) -> int:
-        return sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
+        """Unread articles in the library (counted once per change, not per key press)."""
+        if self._unread is None:
+            self._unread = sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
+        return self._unread
+
+    def flags_changed(self) -> None:
+        """Hook: read or bookmark state changed; redraw the markers and the counts."""
+        self._unread = None
+        self.article_list.refresh_flags()
+        self._update_summary()
 
     def _update_summary(self) -> None:
         total = self.rows.total
@@ -431,8 +442,7 @@ class ReaderApp(App[int]):
         """Hook: an article was opened. Marks it read (issue 4 makes the policy configurable)."""
         if not self.flags.is_read(article.id):
             self.flags.mark_read(article.id)
-            self.article_list.refresh_flags()
-            self._update_summary()
+            self.flags_changed()
 
     @on(ReadingPane.Back)
     async def _pane_back(self, event: ReadingPane.Back) -> None:
@@ -677,7 +687,7 @@ class ReaderApp(App[int]):
         if article is None:
             return
         state = self.flags.toggle_bookmark(article.id)
-        self.article_list.refresh_flags()
+        self.flags_changed()
         self.notify("Bookmarked." if state else "Bookmark removed.", markup=False)
 
     def action_toggle_read(self) -> None:
@@ -685,8 +695,7 @@ class ReaderApp(App[int]):
         if article is None:
             return
         state = self.flags.toggle_read(article.id)
-        self.article_list.refresh_flags()
-        self._update_summary()
+        self.flags_changed()
         self.notify("Marked read." if state else "Marked unread.", markup=False)
 
     def action_show_bookmarks(self) -> None:
