@@ -247,6 +247,7 @@ class ReaderApp(App[int]):
         paths: list[str] | None = None,
         *,
         loader: Loader | None = None,
+        flags: SessionFlags | None = None,
         data_dir: str | None = None,
         config: str | None = None,
     ) -> None:
@@ -255,7 +256,8 @@ class ReaderApp(App[int]):
         self.data_dir = data_dir
         self.config_path = config
         self._loader: Loader = loader or load_articles
-        self.flags = SessionFlags()
+        # Anything with SessionFlags' methods works here (a store-backed one, later).
+        self.flags = flags if flags is not None else SessionFlags()
         self.rows = SummaryRows()
         self.problems: list[Problem] = []
         self.library_loading = True
@@ -710,9 +712,13 @@ def build_app(
     data_dir: str | None = None,
     config: str | None = None,
     loader: Loader | None = None,
+    flags: SessionFlags | None = None,
 ) -> ReaderApp:
-    """The one factory for the CLI and the tests. `loader` replaces file loading in tests."""
-    return ReaderApp(paths, loader=loader, data_dir=data_dir, config=config)
+    """The one factory for the CLI and the tests.
+
+    `loader` replaces file loading (tests); `flags` supplies read and bookmark state.
+    """
+    return ReaderApp(paths, loader=loader, flags=flags, data_dir=data_dir, config=config)
 
 
 def run_app(paths: list[str], data_dir: str | None = None, config: str | None = None) -> int:

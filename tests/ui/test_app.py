@@ -506,3 +506,16 @@ async def test_resizing_under_a_modal_screen_still_switches_layout() -> None:
         await pilot.press("escape")
         await pilot.pause()
         assert app.narrow and app.pane.size.width == 0
+
+
+async def test_flags_from_outside_drive_markers_and_counts() -> None:
+    from reader.ui.app import SessionFlags
+
+    flags = SessionFlags(read={FERRY}, bookmarked={MARKET})
+    app = build_app([], loader=fixture_loader("library.jsonl"), flags=flags)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        assert app.sub_title.startswith("4 articles · 3 unread")
+        lines = list_text(app).splitlines()
+        assert "●" not in lines[0] and "●" in lines[2]  # ferry read, market unread
+        assert "★" in lines[2] and "★" not in lines[0]
