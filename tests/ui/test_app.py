@@ -519,3 +519,16 @@ async def test_flags_from_outside_drive_markers_and_counts() -> None:
         lines = list_text(app).splitlines()
         assert "●" not in lines[0] and "●" in lines[2]  # ferry read, market unread
         assert "★" in lines[2] and "★" not in lines[0]
+
+
+async def test_clicking_a_key_in_the_key_bar_presses_it() -> None:
+    app = make_app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        bar = app.query_one("#key-bar")
+        text = str(bar.render())
+        x = text.index("Next")  # " n Next " : the label of the n key
+        await pilot.click("#key-bar", offset=(x, 0))
+        await pilot.pause()
+        assert app.article_list.cursor == 1
+        assert app.pane.article.id == MARKET
