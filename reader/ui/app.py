@@ -473,9 +473,8 @@ class ReaderApp(App[int]):
         if event.input is not self._filter:
             return
         event.stop()
-        current = self.article_list.rows
-        source = current if isinstance(current, SummaryRows) else self.rows
-        self.article_list.set_rows(source.filtered(event.value))
+        # The source decides how: SummaryRows narrows its current view as the query grows.
+        self.article_list.set_rows(self.article_list.rows.filtered(event.value))
         self._update_summary()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
