@@ -333,7 +333,9 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
         if y != 1:
             return Strip.blank(width, base)
-        text = Text(self.empty_message, style=self.get_component_rich_style("article-list--empty"))
+        query = getattr(self.rows, "query", "")
+        message = f"No titles match “{query}”" if query else self.empty_message
+        text = Text(message, style=self.get_component_rich_style("article-list--empty"))
         text.truncate(max(1, width - 2), overflow="ellipsis")
         return (
             Strip([Segment("  "), *text_segments(text, self.app.console)])

@@ -234,6 +234,10 @@ async def test_slash_filters_by_title_as_you_type() -> None:
         await pilot.press("escape")
         assert len(app.article_list.rows) == 4
         assert "match" not in app.sub_title
+        await pilot.press("slash", *"[b]zz")  # no match; the query is shown as typed
+        assert len(app.article_list.rows) == 0
+        assert "No titles match “[b]zz”" in list_text(app)
+        await pilot.press("escape")
         await pilot.press("slash", "x", "escape")  # Escape in the prompt clears it too
         assert len(app.article_list.rows) == 4
         assert not app.filter_input.display and app.focused is app.article_list
