@@ -19,7 +19,7 @@ import random
 import statistics
 import time
 
-from reader.model import ArticleSummary
+from reader.model import Article, ArticleSummary, Paragraph, PhotoCaption, Quote, Tweet
 from reader.ui.app import ReaderApp, build_app
 from reader.ui.rows import SummaryRows
 
@@ -51,8 +51,33 @@ def synthetic_rows(count: int, seed: int = 7) -> list[ArticleSummary]:
     return rows
 
 
-async def measure(rows: list[ArticleSummary], presses: int) -> dict[str, list[float]]:
-    app: ReaderApp = build_app([], loader=lambda paths: iter(()))
+def long_article(blocks: int = 600, seed: int = 3) -> Article:
+    """One long article: paragraphs, a tweet and a caption every ten blocks, many quotes."""
+    rng = random.Random(seed)
+    body: list[Paragraph | Tweet | PhotoCaption] = []
+    for index in range(blocks):
+        text = " ".join(rng.choice(WORDS) for _ in range(rng.randint(40, 120)))
+        if index % 10 == 3:
+            body.append(Tweet(text[:270], "Harbour Desk", "harbourdesk", dt.date(2020, 1, 1)))
+        elif index % 10 == 7:
+            body.append(PhotoCaption(text[:150], "A. Photographer / Agency"))
+        else:
+            body.append(Paragraph(text))
+    quotes = tuple(
+        Quote(block.text[5:40], None, index, 5, 40)
+        for index, block in enumerate(body)
+        if index % 4 == 0
+    )
+    return Article(
+        "f" * 16, "long.txt", "A very long article", tuple(body), quotes, dt.date(2021, 5, 1)
+    )
+
+
+async def measure(
+    rows: list[ArticleSummary], presses: int, article: Article | None = None
+) -> dict[str, list[float]]:
+    loaded = [article] if article is not None else []
+    app: ReaderApp = build_app([], loader=lambda paths: iter(loaded))
     frame = asyncio.Event()
     original = app._display
 
@@ -63,20 +88,42 @@ async def measure(rows: list[ArticleSummary], presses: int) -> dict[str, list[fl
 
     app._display = display  # type: ignore[method-assign]
     timings: dict[str, list[float]] = {"j/k in the list": [], "typing in the / filter": []}
+    missed: dict[str, int] = {}
     async with app.run_test(size=(120, 40)) as pilot:
         await app.workers.wait_for_complete()
-        app.rows = SummaryRows(rows)
-        app.article_list.set_rows(app.rows)
-        await pilot.pause()
 
         async def timed(key: str, bucket: str) -> None:
             await pilot.pause()
             frame.clear()
             start = time.perf_counter()
             app.simulate_key(key)
-            await asyncio.wait_for(frame.wait(), timeout=5)
+            try:
+                await asyncio.wait_for(frame.wait(), timeout=2)
+            except TimeoutError:
+                # Rare here, and reported rather than hidden: no frame followed the key.
+                missed[bucket] = missed.get(bucket, 0) + 1
+                return
             timings[bucket].append((time.perf_counter() - start) * 1000)
 
+        if article is not None:
+            timings = {"open a 600-block article": [], "] / [ in it": [], "space / j in it": []}
+            for _ in range(max(1, presses // 10)):
+                app.pane.show(None)  # forget it, so Enter lays it out again
+                app.article_list.focus()
+                await timed("enter", "open a 600-block article")
+            for index in range(presses):
+                await timed(
+                    "right_square_bracket" if index <= presses // 2 else "left_square_bracket",
+                    "] / [ in it",
+                )
+            for index in range(presses):
+                await timed("space" if index % 2 else "j", "space / j in it")
+            if missed:
+                print("keys with no frame within 2 s:", missed)
+            return timings
+        app.rows = SummaryRows(rows)
+        app.article_list.set_rows(app.rows)
+        await pilot.pause()
         for index in range(presses):
             await timed("j" if (index // 50) % 2 == 0 else "k", "j/k in the list")
         await pilot.press("slash")
@@ -86,6 +133,8 @@ async def measure(rows: list[ArticleSummary], presses: int) -> dict[str, list[fl
             for _ in "ferry":
                 await pilot.press("backspace")
             del round_
+    if missed:
+        print("keys with no frame within 2 s:", missed)
     return timings
 
 
@@ -95,14 +144,16 @@ def main() -> int:
     parser.add_argument("--presses", type=int, default=200)
     args = parser.parse_args()
     worst = 0.0
-    for count in args.rows:
-        timings = asyncio.run(measure(synthetic_rows(count), args.presses))
+    runs = [(f"{count:>7,} rows ", synthetic_rows(count), None) for count in args.rows]
+    runs.append(("long article", [], long_article()))
+    for label, rows, article in runs:
+        timings = asyncio.run(measure(rows, args.presses, article))
         for name, values in timings.items():
             values.sort()
             median = statistics.median(values)
             p95 = values[int(len(values) * 0.95) - 1]
-            print(f"{count:>7,} rows  {name:<24} median {median:5.2f} ms  p95 {p95:5.2f} ms")
-            if name.startswith("j/k"):
+            print(f"{label}  {name:<26} median {median:6.2f} ms  p95 {p95:6.2f} ms")
+            if not name.startswith(("typing", "open")):
                 worst = max(worst, median)
     print("target: key to repaint <= 16 ms")
     return 0 if worst <= 16 else 1

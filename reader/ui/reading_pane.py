@@ -183,6 +183,26 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         else:
             self.app.bell()
 
+    # Scrolling is immediate, like a pager: an animation would lag behind held-down keys and
+    # take a second to cross a long article.
+    def action_scroll_down(self) -> None:
+        self.scroll_down(animate=False)
+
+    def action_scroll_up(self) -> None:
+        self.scroll_up(animate=False)
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_scroll_end(self) -> None:
+        self.scroll_end(animate=False)
+
     def action_back(self) -> None:
         self.post_message(self.Back(self))
 
