@@ -15,6 +15,7 @@ from textual import events, on, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.message import Message
+from textual.screen import Screen
 from textual.worker import get_current_worker
 
 from reader.paths import samples_dir, styles_dir
@@ -107,6 +108,14 @@ class SessionFlags:
             return False
         self.bookmarked.add(article_id)
         return True
+
+
+class MainScreen(Screen[None]):
+    """The list and the reading pane. Focus is given after the first frame, not before it."""
+
+    # "" turns Textual's auto-focus off for this screen only (other screens keep it): a focus
+    # change before the first paint restyles the widgets once more for nothing.
+    AUTO_FOCUS = ""
 
 
 class ReaderApp(App[int]):
@@ -307,12 +316,20 @@ class ReaderApp(App[int]):
         """True when the panes take turns instead of sitting side by side."""
         return self.screen_stack[0].has_class("-narrow")
 
+    def get_default_screen(self) -> Screen[None]:
+        return MainScreen(id="main")
+
     def on_mount(self) -> None:
         self._apply_width(self.size.width)
         self._update_summary()
-        # Start reading files once the first frame is on screen: parsing in a thread still
-        # competes for the interpreter, and the empty layout should paint at once.
-        self.call_after_refresh(self.load_library)
+        # Focus the list and start reading files once the first frame is on screen: parsing
+        # in a thread still competes for the interpreter, and the empty layout paints at once.
+        self.call_after_refresh(self._after_first_frame)
+
+    def _after_first_frame(self) -> None:
+        if self.focused is None:
+            self.article_list.focus()
+        self.load_library()
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
