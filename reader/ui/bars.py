@@ -63,10 +63,8 @@ class KeyBar(Widget):
             self.refresh()
 
     def render(self) -> Content:
-        parts: list[tuple[str, str] | str] = []
-        self._keys = []
+        items: list[tuple[str, str, str, str]] = []  # (key, shown, description, action)
         seen: set[str] = set()
-        x = 0
         palette_key = None
         for key, (_node, binding, enabled, _tooltip) in self.screen.active_bindings.items():
             if key == self.app.COMMAND_PALETTE_BINDING:
@@ -75,23 +73,41 @@ class KeyBar(Widget):
             if not binding.show or binding.action in seen or not enabled:
                 continue
             seen.add(binding.action)
-            shown = self.app.get_key_display(binding)
-            label = f" {shown} "
-            parts.append((label, "bold $footer-key-foreground"))
-            parts.append((f"{binding.description} ", "$footer-description-foreground"))
-            self._keys.append((x, x + len(label) + len(binding.description) + 1, key))
-            x += len(label) + len(binding.description) + 1
-        content = Content.assemble(*parts)
+            items.append(
+                (key, self.app.get_key_display(binding), binding.description, binding.action)
+            )
+        tail = Content("")
         if palette_key is not None:
             tail = Content.assemble(
                 (f" {self.app.get_key_display(palette_key)} ", "bold $footer-key-foreground"),
                 ("palette ", "$footer-description-foreground"),
             )
-            gap = self.size.width - content.cell_length - tail.cell_length
-            if gap >= 1:
-                start = self.size.width - tail.cell_length
-                self._keys.append((start, self.size.width, palette_key.key))
-                content = Content.assemble(content, " " * gap, tail)
+
+        def width_of(entries: list[tuple[str, str, str, str]]) -> int:
+            return sum(len(shown) + len(description) + 3 for _, shown, description, _ in entries)
+
+        # On a narrow terminal drop keys from the end, but keep the way to the help screen.
+        budget = self.size.width - (tail.cell_length + 1 if tail.cell_length else 0)
+        while len(items) > 1 and width_of(items) > budget:
+            drop = next((i for i in range(len(items) - 1, -1, -1) if items[i][3] != "help"), None)
+            if drop is None:
+                break
+            del items[drop]
+        parts: list[tuple[str, str] | str] = []
+        self._keys = []
+        x = 0
+        for key, shown, description, _action in items:
+            label = f" {shown} "
+            parts.append((label, "bold $footer-key-foreground"))
+            parts.append((f"{description} ", "$footer-description-foreground"))
+            self._keys.append((x, x + len(label) + len(description) + 1, key))
+            x += len(label) + len(description) + 1
+        content = Content.assemble(*parts)
+        gap = self.size.width - content.cell_length - tail.cell_length
+        if tail.cell_length and gap >= 1 and palette_key is not None:
+            start = self.size.width - tail.cell_length
+            self._keys.append((start, self.size.width, palette_key.key))
+            content = Content.assemble(content, " " * gap, tail)
         return content
 
     def on_click(self, event: events.Click) -> None:

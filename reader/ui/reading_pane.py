@@ -48,7 +48,7 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         Binding("shift+space,pageup", "page_up", "Page up", show=False, id="pane.page_up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="pane.scroll_home"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="pane.scroll_end"),
-        Binding("escape", "back", "Back to list", id="pane.back"),
+        Binding("escape", "back", "Back", tooltip="Back to the list", id="pane.back"),
     ]
 
     @dataclass

@@ -536,3 +536,14 @@ async def test_clicking_a_key_in_the_key_bar_presses_it() -> None:
         await pilot.pause()
         assert app.article_list.cursor == 1
         assert app.pane.article.id == MARKET
+
+
+async def test_narrow_key_bar_keeps_the_help_key() -> None:
+    app = make_app()
+    async with app.run_test(size=(64, 20)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        bar = str(app.query_one("#key-bar").render())
+        assert "? Help" in bar and "^p palette" in bar
+        assert len(bar) <= 64
