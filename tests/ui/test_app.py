@@ -547,3 +547,30 @@ async def test_narrow_key_bar_keeps_the_help_key() -> None:
         bar = str(app.query_one("#key-bar").render())
         assert "? Help" in bar and "^p palette" in bar
         assert len(bar) <= 64
+
+
+async def test_click_an_outline_entry_jumps_to_it() -> None:
+    app = make_app()
+    async with app.run_test(size=(120, 16)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "t")
+        outline = app.outline
+        # Entries: two quotes (two lines each at this width), the tweet, the caption.
+        caption_row = next(
+            y for y in range(outline.size.height) if "photo" in outline.render_line(y).text
+        )
+        await pilot.click("#outline", offset=(4, caption_row))
+        await pilot.pause()
+        assert app.pane.selected_unit == Unit("photo_caption", 4)
+        assert app.focused is app.pane
+
+
+async def test_o_on_a_tweet_without_web_links_opens_the_account(monkeypatch) -> None:
+    app = make_app()
+    opened: list[str] = []
+    monkeypatch.setattr(app, "open_url", lambda url, **kw: opened.append(url))
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("j", "enter", "right_square_bracket", "right_square_bracket", "o")
+        assert app.pane.selected_unit == Unit("tweet", 1)
+        assert opened == ["https://twitter.com/depotnights"]
