@@ -156,6 +156,14 @@ async def test_pane_scrolls_by_line_and_by_page() -> None:
         assert pane.scroll_offset.y > 8
         await pilot.press("shift+space")
         assert pane.scroll_offset.y == 1
+        await pilot.press("pagedown")
+        assert pane.scroll_offset.y > 8
+        await pilot.press("pageup")
+        assert pane.scroll_offset.y == 1
+        await pilot.press("end")
+        assert pane.scroll_offset.y == pane.max_scroll_y
+        await pilot.press("home")
+        assert pane.scroll_offset.y == 0
         await pilot.press("G")
         assert pane.scroll_offset.y == pane.max_scroll_y > 0
         await pilot.press("g")
@@ -366,9 +374,14 @@ async def test_reserved_keys_use_the_flag_hooks() -> None:
         assert "3 unread" in app.sub_title
         await pilot.press("m")
         assert not app.flags.is_read(FERRY)
-        await pilot.press("enter", "right_square_bracket", "s", "B")
+        await pilot.press("enter", "s")  # nothing selected yet: says how to select
         await pilot.pause()
-        assert len(app._notifications) >= 6
+        assert "] or [" in list(app._notifications)[-1].message
+        await pilot.press("right_square_bracket", "s", "B")
+        await pilot.pause()
+        messages = [n.message for n in app._notifications]
+        assert any("Saving quotes" in m for m in messages)
+        assert any("bookmarks screen" in m for m in messages)
 
 
 async def test_failed_files_notify_and_list_in_problems_view() -> None:
