@@ -307,6 +307,13 @@ async def test_outline_toggles_and_jumps_to_a_unit() -> None:
         assert len(labels) == 4  # two quotes, a tweet, a caption
         assert labels[2].startswith("◆ @portlanternferry")
         assert labels[3].startswith("◩ photo")
+        await pilot.press("g")
+        assert outline.highlighted == 0
+        await pilot.press("j", "down")
+        assert outline.highlighted == 2
+        assert app.pane.selected_unit == Unit("tweet", 2)  # the pane follows the highlight
+        await pilot.press("k", "up")
+        assert outline.highlighted == 0
         await pilot.press("G", "enter")
         assert app.pane.selected_unit == Unit("photo_caption", 4)
         assert app.focused is app.pane
