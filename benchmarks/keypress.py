@@ -108,8 +108,11 @@ async def measure(
         if article is not None:
             timings = {"open a 600-block article": [], "] / [ in it": [], "space / j in it": []}
             for _ in range(max(1, presses // 10)):
+                frame.clear()
                 app.pane.show(None)  # forget it, so Enter lays it out again
                 app.article_list.focus()
+                # Wait until the empty pane is on screen, or Enter would repaint nothing new.
+                await asyncio.wait_for(frame.wait(), timeout=2)
                 await timed("enter", "open a 600-block article")
             for index in range(presses):
                 await timed(
