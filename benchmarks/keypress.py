@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime as dt
+import gc
 import random
 import statistics
 import time
@@ -124,8 +125,8 @@ async def measure(
             if missed:
                 print("keys with no frame within 2 s:", missed)
             return timings
-        app.rows = SummaryRows(rows)
-        app.article_list.set_rows(app.rows)
+        app.use_rows(SummaryRows(rows))
+        gc.freeze()  # as the app does once its library has loaded
         await pilot.pause()
         for index in range(presses):
             await timed("j" if (index // 50) % 2 == 0 else "k", "j/k in the list")

@@ -6,6 +6,7 @@ the first frame, and reach the UI only through the `ReaderApp.Loaded` message.
 
 from __future__ import annotations
 
+import gc
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
@@ -375,12 +376,13 @@ class ReaderApp(App[int]):
         for article in message.articles:
             self._articles[article.id] = article
         if message.articles:
-            self._unread = None
-            self.rows = self.rows.with_added(a.summary() for a in message.articles)
-            self.article_list.set_rows(self.rows.filtered(self.filter_query()))
+            self.use_rows(self.rows.with_added(a.summary() for a in message.articles))
         self.problems.extend(message.problems)
         if message.done:
             self.library_loading = False
+            # The library is loaded and long-lived: move it out of the garbage collector's
+            # sight, or full collections walking 100,000 rows stall key presses (~40 ms).
+            gc.freeze()
             if not self.rows.total:
                 self.article_list.empty_message = "No articles found."
                 self.article_list.refresh()
@@ -393,6 +395,13 @@ class ReaderApp(App[int]):
                     severity="warning",
                     markup=False,
                 )
+        self._update_summary()
+
+    def use_rows(self, rows: SummaryRows) -> None:
+        """Show `rows` as the library (the current title filter re-applied)."""
+        self._unread = None
+        self.rows = rows
+        self.article_list.set_rows(rows.filtered(self.filter_query()))
         self._update_summary()
 
     def article(self, summary: ArticleSummary) -> Article | None:
