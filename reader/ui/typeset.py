@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import os
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -167,13 +168,26 @@ def typeset_header(article: Article, width: int, styles: Styles) -> list[Line]:
     lines.extend(Line(t) for t in _divide(meta, wrap_offsets(meta.plain, width)))
     from reader.formats import display_path  # loaded with the first article, not at start-up
 
-    source = display_path(article.source)  # a file name is data: no control characters
+    source = short_path(display_path(article.source))  # file names are data: no controls
     if cell_len(source) > width:
         source = "…" + source[-(width - 1) :]  # the file name matters more than its folders
     lines.append(Line(Text(source, style=styles["source"])))
     lines.append(Line(Text("")))
     lines.append(Line(Text("━" * min(width, 8), style=styles["rule"])))
     return lines
+
+
+def short_path(path: str) -> str:
+    """`path` as a reader would write it: relative to the current folder, or from `~`."""
+    if not os.path.isabs(path):
+        return path
+    cwd = os.getcwd()
+    if path.startswith(cwd + os.sep):
+        return path[len(cwd) + 1 :]
+    home = os.path.expanduser("~")
+    if home != "/" and path.startswith(home + os.sep):
+        return "~" + path[len(home) :]
+    return path
 
 
 def _counts_text(article: Article) -> str:

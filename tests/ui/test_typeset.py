@@ -82,3 +82,18 @@ def test_units_follow_reading_order_with_quotes_after_their_block() -> None:
         Unit("quote", 0, 0),
         Unit("tweet", 1),
     ]
+
+
+def test_short_path_is_relative_or_from_home(tmp_path, monkeypatch) -> None:
+    import os
+
+    from reader.ui.typeset import short_path
+
+    monkeypatch.chdir(tmp_path)
+    assert short_path(str(tmp_path / "a" / "b.txt")) == os.path.join("a", "b.txt")
+    (tmp_path / "work").mkdir()
+    monkeypatch.chdir(tmp_path / "work")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert short_path(str(tmp_path / "home" / "news.txt")) == "~/news.txt"
+    assert short_path("/elsewhere/x.txt") == "/elsewhere/x.txt"
+    assert short_path("rel/x.txt") == "rel/x.txt"
