@@ -505,3 +505,31 @@ def test_heldout_articles_tweet_f1():
     precision, recall = tp / (tp + fp), tp / (tp + fn)
     f1 = 2 * precision * recall / (precision + recall)
     assert f1 >= 0.93, (tp, fp, fn)
+
+
+def test_a_short_first_person_paragraph_after_reporting_prose_joins_the_tweet():
+    text = (
+        "In a statement on Friday, the keeper of the lighthouse said she was retiring.\n\n"
+        "Thirty winters on this rock and I loved every one.\n\n"
+        "Time to hand the lamp to someone younger. Thank you all. "
+        "— Keeper Ann (@keeper_ann) June 2, 2022"
+    )
+    a = parse_text(text, source="x")
+    assert only_tweet(a).text.startswith("Thirty winters on this rock")
+    assert kinds(a) == ["paragraph", "tweet"]
+
+
+def test_an_introduction_ending_in_a_colon_in_the_tweets_own_line_stays_prose():
+    text = (
+        "Snow fell all night. The mayor tweeted: Roads are closed. Stay home. "
+        "— Mayor Lee (@MayorLee) March 3, 2021"
+    )
+    a = parse_text(text, source="x")
+    assert only_tweet(a).text == "Roads are closed. Stay home."
+    assert kinds(a) == ["paragraph", "tweet"]
+    assert a.blocks[0].text == "Snow fell all night. The mayor tweeted:"
+
+
+def test_a_colon_inside_a_tweet_without_a_reporting_verb_does_not_cut_it():
+    text = "Update: Roads are closed. Stay home. — Mayor Lee (@MayorLee) March 3, 2021"
+    assert only_tweet(parse_text(text, source="x")).text == "Update: Roads are closed. Stay home."

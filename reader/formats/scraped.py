@@ -335,6 +335,10 @@ def _units_before(
             inner = "sentence"
         else:
             pieces = [(cut_start, line)]
+        if covered == 0 and ":" in line:
+            # Only in the signature's own line: an introduction further back is a paragraph
+            # of its own already, and its colon may head a quotation, not the tweet.
+            pieces = _split_intro_colons(pieces)
         gap_after = following
         for p_start, p_text in reversed(pieces):
             if p_text.strip():
@@ -352,6 +356,28 @@ def _units_before(
         sep = text[k + 1 : line_start]
         following = _gap_kind(sep)
         pos = k + 1
+
+
+# `The mayor tweeted: Roads are closed.`: a colon ending an introduction inside the tweet's
+# own line. Only a colon with a reporting verb before it cuts (tweets have colons of their own).
+_INTRO_COLON = re.compile(
+    r":[ \t\u00a0]+(?=[\"“«]?[" + _UPPER + r"0-9#@\U0001f300-\U0001faff])"
+)
+
+
+def _split_intro_colons(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """Cut each piece after a colon that ends an introduction (`... posted: Text`)."""
+    out: list[tuple[int, str]] = []
+    for p_start, p_text in pieces:
+        m = _INTRO_COLON.search(p_text) if ":" in p_text else None
+        if m is not None and m.start() >= 12:
+            head = _WORDS.findall(p_text[: m.start()].casefold())
+            if len(head) >= 3 and not set(head).isdisjoint(_INTRO_VERBS):
+                out.append((p_start, p_text[: m.end()]))
+                out.append((p_start + m.end(), p_text[m.end() :]))
+                continue
+        out.append((p_start, p_text))
+    return out
 
 
 _SENTENCE_GAP = re.compile(
@@ -408,6 +434,8 @@ _INTRO_PHRASES = ("summed up", "put it")
 _PHRASE_KEYS = frozenset(
     "according took statement déclaré il elle tweeté écrit réagi summed put".split()
 )
+# Verbs that make a colon after them end an introduction.
+_INTRO_VERBS = _SAYS_WORDS | _INTRO_WORDS | frozenset("explained tweet post statement".split())
 _PERSONAL_WORDS = frozenset("i my we our you your".split())
 _HASH_MENTION = re.compile(r"(?:^|[\s(\"“])[#@]\w")
 _EMOJI = re.compile(r"[\U0001f300-\U0001faff\u2600-\u27bf]")
@@ -510,7 +538,9 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
     if f.says:
         score -= 2.5
     elif f.intro:  # `Critics were quick to respond.` introduces the next post
-        score -= 1.5
+        # A paragraph of its own that introduces a post is a strong boundary: crossing it
+        # would make one tweet of two introductions' worth of text.
+        score -= 3.0 if gap in ("para", "wide") and t.endswith((".", ":")) else 1.5
     if f.dateline:
         score -= 3.0
     if f.tweetish:
@@ -518,8 +548,11 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
     if t.endswith("!"):
         score += 0.5
     if f.personal:
-        # I / we / you outside quotation marks: rare in reporting, common in tweets.
+        # I / we / you outside quotation marks: rare in reporting, common in tweets. A short
+        # first-person line with no reporting verb and no quotation is the poster's own voice.
         score += 0.8
+        if len(t) <= 140 and not f.says and not f.quoted and not f.colon:
+            score += 1.0
     if len(t) > 200:
         score -= 1.0
     if t[-1:] not in _FINAL_PUNCT and gap != "glue":
