@@ -533,3 +533,27 @@ def test_an_introduction_ending_in_a_colon_in_the_tweets_own_line_stays_prose():
 def test_a_colon_inside_a_tweet_without_a_reporting_verb_does_not_cut_it():
     text = "Update: Roads are closed. Stay home. — Mayor Lee (@MayorLee) March 3, 2021"
     assert only_tweet(parse_text(text, source="x")).text == "Update: Roads are closed. Stay home."
+
+
+@pytest.mark.parametrize(
+    "credit",
+    ["Markus Vogt/dpa via AP", "Lena Ruiz / Europa Press", "Ana Gil/efe via Getty Images"],
+)
+def test_name_slash_agency_credits_in_any_case_and_via_are_recognised(credit):
+    a = parse_text(f"Firefighters clear a flooded road near the river. ({credit})", source="x")
+    assert kinds(a) == ["photo_caption"]
+    assert a.blocks[0].credit == credit
+
+
+def test_a_prose_parenthesis_with_a_slash_is_not_a_credit():
+    a = parse_text(
+        "The vote was close on the night. (see results/full table via email)", source="x"
+    )
+    assert kinds(a) == ["paragraph"]
+
+
+def test_a_live_blog_time_before_a_caption_is_its_own_paragraph():
+    a = parse_text("14:05 Crowds gather outside the town hall. (Kari Berg / NTB)", source="x")
+    assert kinds(a) == ["paragraph", "photo_caption"]
+    assert a.blocks[0].text == "14:05"
+    assert a.blocks[1].text == "Crowds gather outside the town hall."

@@ -360,9 +360,7 @@ def _units_before(
 
 # `The mayor tweeted: Roads are closed.`: a colon ending an introduction inside the tweet's
 # own line. Only a colon with a reporting verb before it cuts (tweets have colons of their own).
-_INTRO_COLON = re.compile(
-    r":[ \t\u00a0]+(?=[\"“«]?[" + _UPPER + r"0-9#@\U0001f300-\U0001faff])"
-)
+_INTRO_COLON = re.compile(r":[ \t\u00a0]+(?=[\"“«]?[" + _UPPER + r"0-9#@\U0001f300-\U0001faff])")
 
 
 def _split_intro_colons(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
@@ -652,7 +650,8 @@ _AGENCY = (
     r"Xinhua|ANSA|dpa|DPA|Sipa|SIPA|Abaca|ABACA|IANS|PTI|ANI|UPI|Pool|POOL|AAP|Rex|REX|"
     r"Corbis|NurPhoto|Anadolu|TASS|Kyodo|Yonhap|WireImage|Splash|Handout|HANDOUT|Twitter|"
     r"Instagram|Facebook|YouTube|file|File|Courtesy|NASA|Wikimedia|Wikipedia|CNN|BBC|"
-    r"MAXPPP|Maxppp|Belga|BELGA|Keystone|KEYSTONE|Lusa|LUSA|APA|Ritzau|NTB|TT|Scanpix"
+    r"MAXPPP|Maxppp|Belga|BELGA|Keystone|KEYSTONE|Lusa|LUSA|APA|Ritzau|NTB|TT|Scanpix|"
+    r"EFE|Europa Press|ANP|Agencia|AGI|Ansa|Photononstop|Imago|IMAGO|SOPA Images|Zuma|ZUMA"
 )
 _CREDIT_WORD = re.compile(
     r"\b(?:photo|photos|photograph|picture|image|images|credit|courtesy|via|illustration|"
@@ -661,6 +660,10 @@ _CREDIT_WORD = re.compile(
     re.IGNORECASE,
 )
 _AGENCY_ONLY = re.compile(r"^(?:" + _AGENCY + r")(?:\s*/\s*(?:" + _AGENCY + r"))*$")
+# In a `Name / Agency` credit agencies come in any case (`dpa`, `efe`); `X via Y` credits the
+# agency that distributed another's photo (`Markus Baier/dpa via AP`).
+_AGENCY_ANY_CASE = re.compile(r"(?:" + _AGENCY + r")", re.IGNORECASE)
+_VIA_TAIL = re.compile(r"\s+via\s+(\S.*)$")
 _PAREN_CREDIT = re.compile(r"[(（]([^()（）\n]{1,90})[)）]\s*$")
 _PIPE_CREDIT = re.compile(r"\s\|\s*([^|\n]{3,90})\s*$")
 _LABEL_CREDIT = re.compile(
@@ -691,6 +694,16 @@ _PROPER_CREDIT = re.compile(r"[A-ZÀ-Þ][\w'’&.-]*(?:\s+" + _PROPER_WORD + r")
 _NOT_CREDIT = re.compile(r"(?i)(related|see|read|updated?|correction|editor|pdf|video|audio)\b")
 
 
+def _credit_part(part: str) -> bool:
+    """One `/`-separated part of a credit: a name or an agency, maybe `... via Agency`."""
+    if " via " in part:
+        m = _VIA_TAIL.search(part)
+        if m is None or not _credit_part(m.group(1)):
+            return False
+        part = part[: m.start()]
+    return part[:1].isupper() or part[:1].isdigit() or _AGENCY_ANY_CASE.fullmatch(part) is not None
+
+
 def _credit_like(credit: str) -> bool:
     c = credit.strip()
     if not c or len(c) > 90:
@@ -705,9 +718,7 @@ def _credit_like(credit: str) -> bool:
         return False
     if "/" in c:
         parts = [p.strip() for p in c.split("/")]
-        return len(c.split()) <= 10 and all(
-            p[:1].isupper() or p[:1].isdigit() or _AGENCY_ONLY.match(p) for p in parts if p
-        )
+        return len(c.split()) <= 10 and all(_credit_part(p) for p in parts if p)
     words = c.split()
     # Credits name someone (`via Getty`, `Courtesy of the family`); `(via email)` is prose.
     return (
@@ -849,6 +860,22 @@ def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]
     return out
 
 
+# A live blog's time at the start of a caption paragraph (`22.02 `, `14:05 `): an entry's
+# time, not the caption's words.
+_ENTRY_TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:h][0-5]\d(?=[ \t\u00a0]+\S)")
+
+
+def _classify_into(para: str, handles: dict[str, str], blocks: list[Block]) -> None:
+    block = _classify(para, handles)
+    if isinstance(block, PhotoCaption) and block.text[:1].isdigit():
+        m = _ENTRY_TIME.match(block.text)
+        if m is not None:
+            # The time stays a paragraph of its own (no text is lost), the caption is the rest.
+            blocks.append(Paragraph(m.group(), False))
+            block = PhotoCaption(text=block.text[m.end() :].lstrip(_STRIP), credit=block.credit)
+    blocks.append(block)
+
+
 def _classify(para: str, handles: dict[str, str]) -> Block:
     m = _WIDGET.match(para) if para.startswith("Twitter") else None
     if m:
@@ -920,7 +947,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     for sig in sigs:
         start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
         for para in _paragraphs(text, pos, start, glued_lines):
-            blocks.append(_classify(para, handles))
+            _classify_into(para, handles, blocks)
         tweet_text = _tidy_tweet_text(text[start : sig.start])
         blocks.append(
             Tweet(
@@ -933,7 +960,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
         )
         pos = sig.end
     for para in _paragraphs(text, pos, len(text), glued_lines):
-        blocks.append(_classify(para, handles))
+        _classify_into(para, handles, blocks)
     return tuple(blocks)
 
 
