@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 from reader.paths import samples_dir, styles_dir
 from reader.ui.article_list import ArticleList
 from reader.ui.bars import KeyBar, TitleBar
+from reader.ui.cached_rows import CachedRows
 from reader.ui.reading_pane import ReadingPane
 from reader.ui.rows import SummaryRows
 
@@ -29,7 +30,9 @@ if TYPE_CHECKING:
     from textual.widgets import Input
 
     from reader.model import Article, ArticleSummary
+    from reader.ui.indexing import CachedLibrary, LibraryIndexed
     from reader.ui.outline import Outline
+    from reader.ui.progress import IndexBar
     from reader.ui.screens import Problem
 
 NARROW_WIDTH = 90
@@ -276,6 +279,9 @@ class ReaderApp(App[int]):
         self._outline: Outline | None = None
         self._unread: int | None = None
         self._filter: Input | None = None
+        # The parsed-article cache behind the list (None: files load in memory, see loader).
+        self.library: CachedLibrary | None = None
+        self._index_bar: IndexBar | None = None
 
     # ----------------------------------------------------------------- layout
     def compose(self) -> ComposeResult:
@@ -330,7 +336,48 @@ class ReaderApp(App[int]):
     def _after_first_frame(self) -> None:
         if self.focused is None:
             self.article_list.focus()
+        if self._loader is load_articles and self.open_cached_library():
+            return
         self.load_library()
+
+    # ----------------------------------------------------------------- the cache
+    def open_cached_library(self) -> bool:
+        """Show the cached rows now and index in a worker; False when there is no cache."""
+        from reader.ui.indexing import index_library, open_library
+
+        library, message = open_library(self.paths, self.data_dir)
+        if message:
+            self.notify(message, title="Article cache", severity="warning", markup=False)
+        if library is None:
+            return False
+        self.library = library
+        self.use_rows(library.rows)
+        self.run_worker(
+            lambda: index_library(self, library.paths, library.data_dir),
+            name="index",
+            group="library",
+            thread=True,
+            exit_on_error=False,
+        )
+        return True
+
+    def on_library_indexed(self, message: LibraryIndexed) -> None:
+        """Progress from the indexer: the bar, problems, and the rows once files changed."""
+        from reader.ui.progress import IndexBar
+
+        progress = message.progress
+        library = self.library
+        if library is None:
+            return
+        if self._index_bar is None:
+            self._index_bar = IndexBar(id="index-bar")
+            self.screen_stack[0].mount(self._index_bar)
+        self._index_bar.show_progress(progress)
+        changes = progress.new + progress.changed + progress.removed
+        if changes != library.shown_changes or (progress.finished and changes):
+            library.shown_changes = changes
+            self.use_rows(library.refresh())
+        self.on_reader_app_loaded(self.Loaded([], message.problems, done=progress.finished))
 
     def on_resize(self, event: events.Resize) -> None:
         self._apply_width(event.size.width)
@@ -407,12 +454,17 @@ class ReaderApp(App[int]):
     def article(self, summary: ArticleSummary) -> Article | None:
         """The full article for a list row: the one loader call the reading pane uses.
 
-        Articles loaded in this session come from memory; a store-backed cache plugs in here.
+        Articles loaded in this session come from memory; otherwise from the cache.
         """
+        if self.library is not None:
+            return self.library.article(summary.id)
         return self._articles.get(summary.id)
 
     def unread_count(self) -> int:
         """Unread articles in the library (counted once per change, not per key press)."""
+        if self._unread is None and isinstance(self.rows, CachedRows):
+            # 100,000 cached rows are not listed to count them: total minus the read ones.
+            self._unread = self.rows.unread(getattr(self.flags, "read", ()))
         if self._unread is None:
             self._unread = sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
         return self._unread
