@@ -23,11 +23,23 @@ _VERBS = (
     r"explains|continued|replied|replies|responded|noted|notes|insisted|quipped|declared|"
     r"stated|states|warned|warns|argued|recalled|admitted|claimed|shouted|whispered|posted|"
     r"urged|remarked|testified|concluded|acknowledged|conceded|countered|joked|promised|"
-    r"confirmed|announced|reportedly said|went on"
+    r"confirmed|announced|reportedly said|went on|"
+    # French and Spanish attributions (`», a déclaré le maire`, `", dijo el portavoz`).
+    r"a dit|a déclaré|a affirmé|a expliqué|a ajouté|a souligné|a estimé|a assuré|a répondu|"
+    r"a-t-il (?:dit|déclaré|ajouté|affirmé)|a-t-elle (?:dit|déclaré|ajouté|affirmé)|"
+    r"affirme|explique|déclare|ajoute|souligne|estime|assure|dit|"
+    r"dijo|afirmó|explicó|declaró|señaló|aseguró|añadió|agregó|indicó|dice|afirma|explica|"
+    r"asegura|señala"
 )
 _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "one", "her", "him", "the"}
+# Words that end a speaker's noun phrase (`una usuaria que esperaba`: the speaker is `una usuaria`).
+_NOT_NAME = (
+    r"(?!(?:que|qui|who|that|which|en|on|in|at|when|quand|cuando|to|a|à|of|de|du|del|des)\b)"
+)
 _NAME = (
-    r"(?:the\s+(?:[a-z][\w’'-]*\s+){0,3}[a-z][\w’'-]*"  # the mayor, the club's new manager
+    r"(?:(?:the|le|la|les|l’|l'|un|une|el|los|las|un|una)\s*(?<=\s|’|')"
+    r"(?:" + _NOT_NAME + r"[a-zà-ÿ][\w’'-]*\s+){0,3}" + _NOT_NAME + r"[a-zà-ÿ][\w’'-]*"
+    r"(?:\s+(?:of|de|du|del|des)\s+[A-ZÀ-Þ][\w’'.-]*)?"  # the mayor, le maire de Lyon
     r"|[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
     r"|he|she|they|it|I|we)"
 )
@@ -35,16 +47,21 @@ _NAME = (
 _AFTER = re.compile(
     r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,[^,.\"“”]{1,80}?,?)?\s+(?:" + _VERBS + r")\b"
     r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
-    r"|according\s+to\s+(?P<s3>" + _NAME + r"))"
+    r"|(?:according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
 )
 # Before a quote: `Trump added, "` / `Jane Doe said: "` / `Clinton said Tuesday that "`.
 _BEFORE = re.compile(
     r"(?:^|[.!?]\s+|,\s+|\s)(?P<s>" + _NAME + r")\s+(?:(?:also|later|then|once|has|had|have)\s+)?"
     r"(?:" + _VERBS + r")\b[^.!?\"“”«»]{0,80}[,:]?\s*$"
 )
-_BEFORE_ACCORDING = re.compile(r"according\s+to\s+(?P<s>" + _NAME + r")[,:]?\s*$")
+_BEFORE_ACCORDING = re.compile(
+    r"(?:according\s+to|selon|según)\s+(?P<s>" + _NAME + r")[,:]?\s*$", re.IGNORECASE
+)
 _WORD = re.compile(r"\w+")
-_VERB_WORDS = frozenset(_VERBS.split("|")) | {"according", "said", "reportedly"}
+# One word of each attribution, for a cheap test before the regexes (`a déclaré` -> `déclaré`).
+_VERB_WORDS = frozenset(
+    w for v in _VERBS.split("|") for w in re.findall(r"[^\W\d_]+", v) if len(w) > 2
+) - {"went", "elle", "dit"} | {"according", "selon", "según", "dit"}
 
 
 @dataclass(slots=True)
@@ -122,7 +139,7 @@ def _speaker_before(text: str, pos: int) -> str | None:
     if words.isdisjoint(_VERB_WORDS):
         return None
     m = None
-    if "according" in words:
+    if "according" in words or "selon" in words or "según" in words:
         m = _BEFORE_ACCORDING.search(head)
     m = m or _BEFORE.search(head)
     if not m:

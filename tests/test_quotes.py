@@ -88,3 +88,12 @@ def test_quotes_come_through_parse_text():
     a = parse_text('Intro.\n\n"The bridge reopens on Friday," the council said.', source="x")
     assert [q.to_dict()["speaker"] for q in a.quotes] == ["the council"]
     assert a.quotes[0].block == 1
+
+
+def test_french_and_spanish_attributions_name_the_speaker():
+    (fr,) = quotes_of("« Nous ne céderons pas », a déclaré le maire de Lyon.")
+    assert fr.speaker == "le maire de Lyon"
+    (es,) = quotes_of('"Es un abuso", afirmó una usuaria que esperaba en la estación.')
+    assert es.speaker == "una usuaria"
+    (selon,) = quotes_of("Selon la préfecture, « la situation est sous contrôle ce matin ».")
+    assert selon.speaker == "la préfecture"

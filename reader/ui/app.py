@@ -501,6 +501,8 @@ class ReaderApp(App[int]):
 
     def _show_article(self, article: Article | None) -> None:
         pane = self.pane
+        # Search results mark the words found in the article too.
+        pane.set_highlight(getattr(self.article_list.rows, "search_query", None))
         if article is not pane.article:
             pane.show(article)
             if self._outline is not None:
@@ -551,6 +553,12 @@ class ReaderApp(App[int]):
         if event.input is not self._filter:
             return
         event.stop()
+        if isinstance(self.rows, CachedRows):
+            # The cached library: full-text search, in a worker (see reader.ui.search).
+            from reader.ui.search import start_search
+
+            start_search(self, event.value)
+            return
         # The source decides how: SummaryRows narrows its current view as the query grows.
         self.article_list.set_rows(self.article_list.rows.filtered(event.value))
         self._update_summary()
@@ -677,6 +685,8 @@ class ReaderApp(App[int]):
                 id="filter",
                 compact=True,
             )
+            if self.library is not None:
+                self._filter.placeholder = "/ search the library · Enter: done · Esc: clear"
             await self.screen_stack[0].mount(self._filter, before=self.article_list)
         self._show_reading(False)
         self._filter.display = True

@@ -27,6 +27,7 @@ from reader.ui.styling import MEASURE, STYLE_NAMES, span_style, text_segments
 
 if TYPE_CHECKING:
     from reader.model import Article
+    from reader.query import Query
     from reader.ui.typeset import Line, Unit
 
 HEADER = -1
@@ -39,7 +40,11 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
     COMPONENT_CLASSES = {f"reading-pane--{name}" for name in STYLE_NAMES} | {
         "reading-pane--marker",
         "reading-pane--empty",
+        "reading-pane--match",
     }
+
+    highlight: Query | None = None
+    """Search words marked wherever they appear (set with `set_highlight`)."""
 
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j,down", "scroll_down", "Scroll down", show=False, id="pane.scroll_down"),
@@ -87,6 +92,14 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if self.selected is None or self.article is None:
             return None
         return self.units[self.selected]
+
+    def set_highlight(self, query: Query | None) -> None:
+        """Mark the words of a search `query` in the text (None: no marks)."""
+        if query == self.highlight:
+            return
+        self.highlight = query
+        self._strips.clear()  # cached strips carry the old marks
+        self.refresh()
 
     def show(self, article: Article | None) -> None:
         """Display `article` from its top, with no unit selected."""
@@ -376,9 +389,25 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         styles = self._style_map()
         segments = [Segment(" " * (left - 2))]
         segments.append(Segment("▌ ", styles["marker"]) if marked else Segment("  "))
+        if self.highlight is not None:
+            text = self._with_matches(text)
         segments.extend(text_segments(text, self.app.console))
         strip = Strip(segments).apply_style(base)
         return strip.adjust_cell_length(width, base)
+
+    def _with_matches(self, text: Text) -> Text:
+        """`text` with the search words marked (a word wrapped over two lines is not)."""
+        from reader.query import match_spans
+
+        assert self.highlight is not None
+        spans = match_spans(text.plain, self.highlight)
+        if not spans:
+            return text
+        text = text.copy()
+        style = span_style(self, "reading-pane--match")
+        for start, end in spans:
+            text.stylize(style, start, end)
+        return text
 
     def _empty_line(self, y: int, width: int, base: Style) -> Strip:
         height = self.scrollable_content_region.height
