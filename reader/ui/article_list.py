@@ -285,7 +285,12 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
                 summary.title or "Untitled",
                 style=style("article-list--read" if read else "article-list--unread"),
             )
-            if query:
+            title_spans = getattr(self.rows, "title_spans", None)
+            if query and title_spans is not None:
+                # Full-text search: every matched word, as the search tokenizes them.
+                for start, end in title_spans(summary.title):
+                    title.stylize(style("article-list--match"), start, end)
+            elif query:
                 start = summary.title.casefold().find(query.casefold().strip())
                 if start >= 0:
                     title.stylize(style("article-list--match"), start, start + len(query.strip()))
@@ -334,7 +339,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if y != 1:
             return Strip.blank(width, base)
         query = getattr(self.rows, "query", "")
-        message = f"No titles match “{query}”" if query else self.empty_message
+        prefix = getattr(self.rows, "empty_message_prefix", "No titles match")
+        message = f"{prefix} “{query}”" if query else self.empty_message
         text = Text(message, style=self.get_component_rich_style("article-list--empty"))
         text.truncate(max(1, width - 2), overflow="ellipsis")
         return (

@@ -106,25 +106,37 @@ class CachedRows:
         ids = list(read_ids)
         return max(0, self._total - len(self._cache.summaries_by_id(ids))) if ids else self._total
 
+    @property
+    def under(self) -> list[str] | None:
+        return self._under
+
     def search(self, query: str) -> list[ArticleSummary]:
-        """The best matches for `query`, best first."""
-        hits = self._cache.search(
-            query, limit=SEARCH_LIMIT, under=self._under, snippets=False
-        )
-        found = self._cache.summaries_by_id(hit.article_id for hit in hits)
-        return [found[hit.article_id] for hit in hits if hit.article_id in found]
+        """The best matches for `query`, best first (on this thread's connection)."""
+        return search_summaries(self._cache, query, self._under)
+
+
+def search_summaries(
+    cache: ArticleCache, query: str, under: Sequence[str] | None
+) -> list[ArticleSummary]:
+    """The list rows of the best `SEARCH_LIMIT` matches for `query`, best first."""
+    hits = cache.search(query, limit=SEARCH_LIMIT, under=under, snippets=False)
+    found = cache.summaries_by_id(hit.article_id for hit in hits)
+    return [found[hit.article_id] for hit in hits if hit.article_id in found]
 
 
 class SearchRows:
     """The articles matching a full-text query, best first; highlights the matched words."""
 
-    def __init__(self, base: CachedRows, query: str) -> None:
+    def __init__(
+        self, base: CachedRows, query: str, rows: list[ArticleSummary] | None = None
+    ) -> None:
+        """`rows`: the matches when already searched (by a worker); else searched here."""
         from reader.query import parse_query  # first needed with the first search
 
         self._base = base
         self._query = query
         self._parsed: Query = parse_query(query)
-        self._rows = base.search(query)
+        self._rows = rows if rows is not None else base.search(query)
         self._positions: dict[str, int] | None = None
 
     @property
@@ -141,6 +153,7 @@ class SearchRows:
         return self._base.total
 
     empty_message_prefix = "No articles match"
+    """How the list says that nothing matched (the title filter says "No titles match")."""
 
     def __len__(self) -> int:
         return len(self._rows)
