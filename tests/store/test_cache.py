@@ -109,6 +109,55 @@ def test_store_replaces_and_forget_removes_everything(cache: ArticleCache) -> No
     assert cache.search("windmill") == [] and cache.accounts() == []
 
 
+def test_the_index_itself_forgets_replaced_text(cache: ArticleCache) -> None:
+    # `search` drops rowids that have no article, so ask the search table directly: a
+    # contentless FTS5 index keeps stale words unless a delete gives back the exact text.
+    caption = PhotoCaption("Crane at dusk", "Staff photo")
+    tweet = Tweet("Ferry strike ends", "Bo", "bo", None)
+    old = make(
+        "Lighthouse keeper retires.",
+        captions=(caption,),
+        tweets=(tweet,),
+        quotes=(("Never again", "The Keeper"),),
+    )
+    put(cache, "/l/a", old, make("Second article about gulls."))
+    put(cache, "/l/a", make("Windmill restored."))
+    column = "search_text" if cache.fts else "f_body"
+    for word in ("lighthouse", "crane", "ferry", "keeper", "gulls"):
+        if cache.fts:
+            sql = "SELECT count(*) FROM search_text WHERE search_text MATCH ?"
+            found = cache.conn.execute(sql, (word,)).fetchone()[0]
+        else:
+            found = cache.conn.execute(
+                f"SELECT count(*) FROM search_text WHERE {column} LIKE ?", (f"% {word} %",)
+            ).fetchone()[0]
+        assert found == 0, word
+    cache.forget(["/l/a"])
+    assert (
+        cache.conn.execute(
+            "SELECT count(*) FROM search_text_docsize"
+            if cache.fts
+            else "SELECT count(*) FROM search_text"
+        ).fetchone()[0]
+        == 0
+    )
+
+
+def test_article_text_is_stored_once_and_compressed(tmp_path: Path) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    body = "Zebra crossing near the quay. " * 200
+    with ArticleCache(tmp_path / CACHE_FILE) as c:
+        put(c, "/l/a", make(body, title="Quay"))
+        blob = c.conn.execute("SELECT data FROM articles").fetchone()[0]
+        assert isinstance(blob, bytes) and len(blob) < len(body) // 10
+        tables = {r[0] for r in c.conn.execute("SELECT name FROM sqlite_master")}
+        assert "search_text_content" not in tables  # FTS5 keeps no copy of the text
+        assert c.article(make(body, title="Quay").id) == make(body, title="Quay")
+        hit = c.search("zebra")[0]
+        assert "Zebra crossing" in hit.snippet
+
+
 def test_files_remember_size_mtime_hash_count_and_error(cache: ArticleCache) -> None:
     cache.store("/l/bad", CachedFile(1, 2, "h1", 0, "binary file"), [])
     cache.store("/l/good", CachedFile(3, 4, "h2"), [make("x y z")])
