@@ -212,6 +212,14 @@ class ReaderApp(App[int]):
             tooltip="Files that could not be loaded, and why",
             id="app.problems",
         ),
+        Binding(
+            "v",
+            "library_views",
+            "Views",
+            show=False,
+            tooltip="Across the library: tweets by account, quotes by speaker, shared tweets",
+            id="app.library_views",
+        ),
         # Reserved for the state store (issue 4); the actions below are the hooks.
         Binding(
             "s",
@@ -752,6 +760,13 @@ class ReaderApp(App[int]):
         from reader.ui.screens import ProblemsScreen
 
         self.push_screen(ProblemsScreen(self.problems))
+
+    def action_library_views(self, start: str = "") -> None:
+        """Every tweet by account, every quote by speaker, the articles sharing a tweet."""
+        from reader.ui.library_views import VIEWS, show_library_views
+
+        names = {name: name for name, _, _ in VIEWS}
+        show_library_views(self, names.get(start))
 
     # Reserved keys: s, b, m, B. b and m work on the in-memory `flags`; saving quotes and the
     # bookmarks screen arrive with the state store.
