@@ -29,7 +29,9 @@ from reader.ui.rows import SummaryRows
 if TYPE_CHECKING:
     from textual.widgets import Input
 
+    from reader.config import Config
     from reader.model import Article, ArticleSummary
+    from reader.store.state import StateStore
     from reader.ui.indexing import CachedLibrary, LibraryIndexed
     from reader.ui.outline import Outline
     from reader.ui.progress import IndexBar
@@ -220,7 +222,7 @@ class ReaderApp(App[int]):
             tooltip="Across the library: tweets by account, quotes by speaker, shared tweets",
             id="app.library_views",
         ),
-        # Reserved for the state store (issue 4); the actions below are the hooks.
+        # Saved state (issue 4): reader/ui/state_actions.py does the work.
         Binding(
             "s",
             "save_quote",
@@ -253,6 +255,54 @@ class ReaderApp(App[int]):
             tooltip="Your saved quotes",
             id="app.show_bookmarks",
         ),
+        Binding(
+            "M",
+            "mark_all_read",
+            "All read",
+            show=False,
+            tooltip="Mark every article in the list, as filtered now, read",
+            id="app.mark_all_read",
+        ),
+        Binding(
+            "f",
+            "cycle_read_filter",
+            "All/unread/bookmarked",
+            show=False,
+            tooltip="Show all articles, only unread ones, or only bookmarked ones",
+            id="app.cycle_read_filter",
+        ),
+        Binding(
+            "full_stop",
+            "next_sentence",
+            "Next sentence",
+            show=False,
+            tooltip="Narrow the selected unit to its first sentence, then the next one",
+            id="app.next_sentence",
+        ),
+        Binding(
+            "comma",
+            "previous_sentence",
+            "Prev sentence",
+            show=False,
+            tooltip="Narrow the selected unit to a sentence, then the previous one",
+            id="app.previous_sentence",
+        ),
+        Binding(
+            "greater_than_sign",
+            "extend_sentences",
+            "Extend",
+            show=False,
+            tooltip="Add the next sentence to the sentences to save",
+            id="app.extend_sentences",
+        ),
+        Binding(
+            "less_than_sign",
+            "shrink_sentences",
+            "Shrink",
+            show=False,
+            tooltip="Drop the last sentence from the sentences to save",
+            id="app.shrink_sentences",
+        ),
     ]
 
     @dataclass
@@ -271,8 +321,19 @@ class ReaderApp(App[int]):
         flags: SessionFlags | None = None,
         data_dir: str | None = None,
         config: str | None = None,
+        store: StateStore | None = None,
+        settings: Config | None = None,
+        messages: list[str] | None = None,
     ) -> None:
         super().__init__()
+        from reader.ui.state_actions import SavedState
+
+        # Read marks, bookmarks, quotes, positions and the theme, kept in `store` (if any).
+        self.state = SavedState(self, store, settings, messages)
+        if flags is None and store is not None:
+            from reader.store.state import ArticleFlags
+
+            flags = ArticleFlags(store)  # type: ignore[assignment]  # SessionFlags-like
         self.paths = list(paths or [])
         self.data_dir = data_dir
         self.config_path = config
@@ -336,7 +397,9 @@ class ReaderApp(App[int]):
 
     def on_mount(self) -> None:
         self._apply_width(self.size.width)
+        self.article_list.row_view = self.state.row_view
         self._update_summary()
+        self.state.start()
         # Focus the list and start reading files once the first frame is on screen: parsing
         # in a thread still competes for the interpreter, and the empty layout paints at once.
         self.call_after_refresh(self._after_first_frame)
@@ -490,6 +553,8 @@ class ReaderApp(App[int]):
             parts.append("loading…")
         if self.problems:
             parts.append(f"{len(self.problems)} not loaded")
+        if shown := self.state.summary_part():
+            parts.append(shown)
         if query := self.filter_query():
             parts.append(f"{len(self.article_list.rows)} match “{query}”")
         self.sub_title = " · ".join(parts)
@@ -512,7 +577,9 @@ class ReaderApp(App[int]):
         # Search results mark the words found in the article too.
         pane.set_highlight(getattr(self.article_list.rows, "search_query", None))
         if article is not pane.article:
+            self.state.leaving()  # remember where the previous article was left
             pane.show(article)
+            self.state.shown(article)
             if self._outline is not None:
                 self._outline.show_article(article, pane.units)
 
@@ -529,10 +596,8 @@ class ReaderApp(App[int]):
             self.pane.focus()
 
     def article_opened(self, article: Article) -> None:
-        """Hook: an article was opened. Marks it read (issue 4 makes the policy configurable)."""
-        if not self.flags.is_read(article.id):
-            self.flags.mark_read(article.id)
-            self.flags_changed()
+        """Hook: an article was opened. Marks it read per the config's mark-read policy."""
+        self.state.article_opened(article)
 
     @on(ReadingPane.Back)
     async def _pane_back(self, event: ReadingPane.Back) -> None:
@@ -542,6 +607,7 @@ class ReaderApp(App[int]):
     @on(ReadingPane.UnitSelected)
     def _unit_selected(self, event: ReadingPane.UnitSelected) -> None:
         event.stop()
+        self.state.unit_changed()
         if self._outline is not None:
             self._outline.follow(self.pane.selected)
 
@@ -768,8 +834,7 @@ class ReaderApp(App[int]):
         names = {name: name for name, _, _ in VIEWS}
         show_library_views(self, names.get(start))
 
-    # Reserved keys: s, b, m, B. b and m work on the in-memory `flags`; saving quotes and the
-    # bookmarks screen arrive with the state store.
+    # s, b, m, M, f, B and the sentence keys: saved state, see reader/ui/state_actions.py.
     def current_article(self) -> Article | None:
         """The article being read, else the one under the list cursor."""
         if self.pane.article is not None:
@@ -778,34 +843,53 @@ class ReaderApp(App[int]):
         return self.article(current) if current else None
 
     def action_save_quote(self) -> None:
-        unit = self.pane.selected_unit
-        if unit is None:
-            self.notify(
-                "Select a tweet, caption, quote or paragraph with ] or [ first.", markup=False
-            )
-            return
-        self.notify("Saving quotes arrives with the state store.", severity="warning", markup=False)
+        """Save the selected unit, or the chosen sentences of it, at once."""
+        self.state.save_selected()
 
     def action_toggle_bookmark(self) -> None:
         article = self.current_article()
-        if article is None:
-            return
-        state = self.flags.toggle_bookmark(article.id)
-        self.flags_changed()
-        self.notify("Bookmarked." if state else "Bookmark removed.", markup=False)
+        if article is not None:
+            self.state.toggle_bookmark(article)
 
     def action_toggle_read(self) -> None:
         article = self.current_article()
-        if article is None:
-            return
-        state = self.flags.toggle_read(article.id)
-        self.flags_changed()
-        self.notify("Marked read." if state else "Marked unread.", markup=False)
+        if article is not None:
+            self.state.toggle_read(article)
+
+    def action_mark_all_read(self) -> None:
+        """Mark every article in the list as filtered now read."""
+        self.state.mark_all_read()
+
+    def action_cycle_read_filter(self) -> None:
+        """Show all articles, then unread ones, then bookmarked ones."""
+        self.state.cycle_filter()
+
+    def action_next_sentence(self) -> None:
+        self._reading_pane_in_view()
+        self.state.step_sentence(+1)
+
+    def action_previous_sentence(self) -> None:
+        self._reading_pane_in_view()
+        self.state.step_sentence(-1)
+
+    def action_extend_sentences(self) -> None:
+        self._reading_pane_in_view()
+        self.state.step_sentence(+1, extend=True)
+
+    def action_shrink_sentences(self) -> None:
+        self._reading_pane_in_view()
+        self.state.step_sentence(-1, extend=True)
 
     def action_show_bookmarks(self) -> None:
-        self.notify(
-            "The bookmarks screen arrives with the state store.", severity="warning", markup=False
-        )
+        self.state.show_bookmarks()
+
+    def action_export(self, fmt: str = "markdown") -> None:
+        """Export saved quotes to a new file in Documents (else home)."""
+        self.state.export(fmt)
+
+    async def action_quit(self) -> None:
+        self.state.leaving()  # the reading position of the open article
+        await super().action_quit()
 
 
 def build_app(
@@ -815,16 +899,51 @@ def build_app(
     config: str | None = None,
     loader: Loader | None = None,
     flags: SessionFlags | None = None,
+    store: StateStore | None = None,
+    settings: Config | None = None,
+    messages: list[str] | None = None,
 ) -> ReaderApp:
     """The one factory for the CLI and the tests.
 
-    `loader` replaces file loading (tests); `flags` supplies read and bookmark state.
+    `loader` replaces file loading (tests); `flags` supplies read and bookmark state;
+    `store` the state store (saved quotes, positions, theme) and `settings` the config.
+    With neither `store` nor `flags`, state lives in memory for the session.
     """
-    return ReaderApp(paths, loader=loader, flags=flags, data_dir=data_dir, config=config)
+    return ReaderApp(
+        paths,
+        loader=loader,
+        flags=flags,
+        data_dir=data_dir,
+        config=config,
+        store=store,
+        settings=settings,
+        messages=messages,
+    )
 
 
 def run_app(paths: list[str], data_dir: str | None = None, config: str | None = None) -> int:
-    """Run the app on `paths` (the bundled samples when empty); returns the exit status."""
-    app = build_app(paths, data_dir=data_dir, config=config)
-    app.run()
+    """Run the app on `paths` (else the config's library, else the bundled samples).
+
+    Opens the config and the state store first; what they report goes to stderr and, once
+    the app is up, into a notification.
+    """
+    import sys
+
+    from reader.ui.state_actions import open_saved_state
+
+    store, settings, messages = open_saved_state(data_dir, config)
+    for message in messages:
+        print(f"reader: {message}", file=sys.stderr)
+    app = build_app(
+        paths or list(settings.library),
+        data_dir=data_dir,
+        config=config,
+        store=store,
+        settings=settings,
+        messages=messages,
+    )
+    try:
+        app.run()
+    finally:
+        store.close()
     return app.return_code or 0

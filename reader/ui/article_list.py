@@ -102,6 +102,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._last_highlighted: str | None = None
         self._styles: dict[str, Style] = {}
         self.user_moved = False
+        #: Applied to every row source shown (the unread / bookmarked filter plugs in here).
+        self.row_view: Callable[[RowSource], RowSource] | None = None
 
     # ----------------------------------------------------------------- data
     def set_rows(self, rows: RowSource, *, keep: str | None = None) -> None:
@@ -112,6 +114,8 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         """
         if keep is None and self.current is not None and self.user_moved:
             keep = self.current.id
+        if self.row_view is not None:
+            rows = self.row_view(rows)
         self.rows = rows
         self._strips.clear()
         self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)

@@ -32,6 +32,19 @@ PALETTE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Bookmark article", "Bookmark or un-bookmark the current article", "toggle_bookmark"),
     ("Toggle read", "Mark the current article read or unread", "toggle_read"),
     ("Bookmarks", "Show your saved quotes", "show_bookmarks"),
+    ("Mark all read", "Mark every article in the list, as filtered now, read", "mark_all_read"),
+    (
+        "Cycle read filter",
+        "Show all articles, only unread ones, or only bookmarked ones",
+        "cycle_read_filter",
+    ),
+    ("Next sentence", "Narrow the selected unit to a sentence, then the next", "next_sentence"),
+    ("Previous sentence", "Narrow to a sentence, then the previous one", "previous_sentence"),
+    ("Extend sentences", "Add the next sentence to the sentences to save", "extend_sentences"),
+    ("Shrink sentences", "Drop the last sentence from the sentences to save", "shrink_sentences"),
+    ("Export quotes as Markdown", "Write your saved quotes to a new file", "export('markdown')"),
+    ("Export quotes as JSON", "Write your saved quotes to a new file", "export('json')"),
+    ("Export quotes as CSV", "Write your saved quotes to a new file", "export('csv')"),
     ("Quit", "Leave the reader", "quit"),
 )
 

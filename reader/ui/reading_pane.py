@@ -8,6 +8,7 @@ outline).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
 
 HEADER = -1
 GAP = -2
+# A sentence range being chosen for saving: reversed, so it shows in every theme.
+_EXCERPT = Style(reverse=True)
 
 
 class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
@@ -84,6 +87,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._blocks: dict[tuple[int, bool, int | None], list[Line]] = {}
         self._strips: LRUCache[tuple[int, int, bool, int | None, bool], Strip] = LRUCache(1024)
         self._pending_unit: int | None = None
+        # (block, start, end): a sentence range chosen inside the selected unit (see set_excerpt).
+        self._excerpt: tuple[int, int, int] | None = None
 
     # ----------------------------------------------------------------- public API
     @property
@@ -155,6 +160,53 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         if not self._ensure_layout() or not 0 <= block < len(self._block_start):
             return
         self.scroll_to(y=max(0, self._block_start[block] - 1), animate=False, immediate=True)
+
+    def reading_position(self) -> float:
+        """Where the reader is, independent of the width: block index plus the fraction of
+        that block above the top edge (-1..0 inside the header). Saved to resume an article."""
+        if not self._ensure_layout() or not self._block_start:
+            return -1.0
+        top = self.scroll_offset.y
+        starts = self._block_start
+        if top < starts[0]:
+            return -1.0 + top / max(1, starts[0])
+        block = bisect_right(starts, top) - 1
+        end = starts[block + 1] - 1 if block + 1 < len(starts) else len(self._rows)
+        return block + (top - starts[block]) / max(1, end - starts[block])
+
+    def scroll_to_reading_position(self, position: float) -> None:
+        """Scroll back to a `reading_position()` (at any width)."""
+        if not self._ensure_layout() or not self._block_start:
+            return
+        starts = self._block_start
+        if position < 0:
+            y = (position + 1.0) * starts[0]
+        else:
+            block = min(int(position), len(starts) - 1)
+            end = starts[block + 1] - 1 if block + 1 < len(starts) else len(self._rows)
+            y = starts[block] + (position - block) * (end - starts[block])
+        self.scroll_to(y=max(0, round(y)), animate=False, immediate=True)
+
+    def set_excerpt(self, span: tuple[int, int, int] | None) -> None:
+        """Highlight characters `start:end` of block `block` (a sentence range), or nothing."""
+        if span == self._excerpt:
+            return
+        self._excerpt = span
+        self._strips.clear()  # cached strips carry the old highlight
+        self.refresh()
+
+    def _with_excerpt(self, block: int, line: Line) -> Text:
+        """`line`'s text with the excerpt, if it falls on this line, shown reversed."""
+        excerpt = self._excerpt
+        if excerpt is None or excerpt[0] != block or line.span is None:
+            return line.text
+        first, last = line.span
+        start, end = max(excerpt[1], first), min(excerpt[2], last)
+        if start >= end:
+            return line.text
+        text = line.text.copy()
+        text.stylize(_EXCERPT, line.text_x + start - first, line.text_x + end - first)
+        return text
 
     def unit_lines(self, index: int) -> tuple[int, int]:
         """Virtual lines [start, end) that unit `index` covers (layout must exist)."""
@@ -369,7 +421,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
                 line = self._header[n]
             else:
                 line = self._lines(block, selected, quote)[n]
-            strip = self._line_strip(line.text, marked, width, base)
+            text = line.text if block == HEADER else self._with_excerpt(block, line)
+            strip = self._line_strip(text, marked, width, base)
             self._strips[key] = strip
         return strip
 
