@@ -38,6 +38,7 @@ from reader.store.sqlite import connect, transaction
 CACHE_FILE = "library.sqlite3"
 # Bump when the schema or what is stored changes: older files are simply rebuilt.
 CACHE_VERSION = 4
+PAGE_SIZE = 16384
 
 Order = Literal["date", "title", "source"]
 
@@ -370,7 +371,19 @@ class ArticleCache:
         return cls(Path(data_dir) / CACHE_FILE, fts=fts)
 
     def _open(self) -> sqlite3.Connection:
+        if str(self.path) != ":memory:" and not self.path.exists():
+            # Pages bigger than the 4 KB default before the file has any: an article row
+            # (about 2 KB compressed) left half of a 4 KB page empty, a third of the table.
+            # The size must be set before WAL is, and cannot change after.
+            try:
+                fresh = sqlite3.connect(self.path)
+                fresh.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+                fresh.execute("PRAGMA journal_mode = WAL")
+                fresh.close()
+            except sqlite3.OperationalError:
+                pass  # another process created it first: its page size stands
         conn = connect(self.path)
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # in memory: before the first table
         # Everything here can be rebuilt from the user's files, so trade durability against a
         # power cut for speed (an application crash still cannot corrupt it in WAL mode).
         conn.execute("PRAGMA synchronous = OFF")
