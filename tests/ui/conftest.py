@@ -80,3 +80,9 @@ def fixture_loader(*names: str, problems: tuple[tuple[str, str], ...] = ()):
 @pytest.fixture
 def library_articles() -> list[Article]:
     return read_fixture("library.jsonl")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_data_dir(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch):
+    """The app keeps its article cache (and state) in the data dir: never the user's own."""
+    monkeypatch.setenv("READER_DATA_DIR", str(tmp_path_factory.mktemp("reader-data")))
