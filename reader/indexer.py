@@ -39,9 +39,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Literal, NamedTuple
 
-from reader.formats import MAX_FILE_BYTES, LoadError, display_path, load_file
+from reader.formats import MAX_FILE_BYTES, LoadError, display_path, load_bytes
 from reader.library import expand_paths
 from reader.store.cache import ArticleCache, CachedFile, PreparedArticle, prepare_article
 
@@ -189,14 +189,19 @@ def index_paths(
     try:
         while True:
             batch_started = time.perf_counter()
+            stored: list[_Stored] = []
+            finished = True
             with cache.batch():
                 for job, outcome in results:
-                    _apply(job, outcome, cache, counts, pending_errors)
+                    _apply(job, outcome, cache, counts, pending_errors, stored)
                     counts.done += 1
                     if stop.is_set() or time.perf_counter() - batch_started >= interval:
+                        finished = False
                         break
-                else:
-                    break
+                # The whole batch in one call: an executemany per table, not per article.
+                cache.store_many(stored)
+            if finished:
+                break
             if stop.is_set():
                 yield event("cancelled")
                 return
@@ -225,15 +230,19 @@ class _Job:
     cached: CachedFile | None
 
 
-@dataclass(frozen=True, slots=True)
-class _Outcome:
-    """What reading one file gave (built in a worker process: plain picklable data)."""
+class _Outcome(NamedTuple):
+    """What reading one file gave, built in a worker process: a plain tuple of strings, bytes
+    and tuples, the cheapest thing to pickle back (a dataclass pickles its class per object)."""
 
     digest: str = ""
     articles: tuple[PreparedArticle, ...] = ()
     error: str | None = None
     touched: bool = False  # same bytes as cached: nothing to parse
     cache_error: bool = True  # False: do not remember the error (the file may become readable)
+
+
+# What `ArticleCache.store_many` takes for one file.
+_Stored = tuple[str, CachedFile, tuple[PreparedArticle, ...], bool]
 
 
 def _read_and_parse(key: str, size: int, cached_hash: str | None) -> _Outcome:
@@ -247,14 +256,16 @@ def _read_and_parse(key: str, size: int, cached_hash: str | None) -> _Outcome:
     except OSError as exc:
         return _Outcome(error=exc.strerror or type(exc).__name__, cache_error=False)
     digest = hashlib.sha256(data).hexdigest()
-    del data
     if digest == cached_hash:
         return _Outcome(digest=digest, touched=True)
     try:
         try:
-            articles, error = load_file(Path(key), source=display_path(key)), None
+            # The bytes already read for the hash: the file is not read a second time.
+            articles = load_bytes(data, display_path(key), os.path.splitext(key)[1])
+            error = None
         except LoadError as exc:
             articles, error = exc.articles, exc.reason
+        del data
         return _Outcome(digest, tuple(prepare_article(a) for a in articles), error)
     except Exception as exc:  # noqa: BLE001 - one file must never stop the whole library
         return _Outcome(digest, (), f"could not be parsed ({type(exc).__name__})")
@@ -339,9 +350,15 @@ def _default_workers() -> int:
 
 
 def _apply(
-    job: _Job, outcome: _Outcome, cache: ArticleCache, counts: _Counts, errors: list[LoadError]
+    job: _Job,
+    outcome: _Outcome,
+    cache: ArticleCache,
+    counts: _Counts,
+    errors: list[LoadError],
+    stored: list[_Stored],
 ) -> None:
-    """Record one file's outcome in the cache and the counts."""
+    """Record one file's outcome in the counts, and in the cache (a touch at once; parsed
+    articles are added to `stored`, which the caller writes in one go)."""
     if outcome.touched:
         # Touched, not changed: keep the parsed articles, remember the new size and mtime.
         cached = job.cached
@@ -357,7 +374,7 @@ def _apply(
         if not outcome.cache_error:
             return
     meta = CachedFile(job.size, job.mtime_ns, outcome.digest, 0, outcome.error)
-    cache.store(job.key, meta, outcome.articles, replace=job.cached is not None)
+    stored.append((job.key, meta, outcome.articles, job.cached is not None))
     counts.articles += len(outcome.articles)
     if job.cached is None:
         counts.new += 1

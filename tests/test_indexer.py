@@ -227,13 +227,13 @@ def test_workers_from_a_thread_use_spawn_and_finish(
     out: list[IndexProgress] = []
     methods: list[str | None] = []
     in_parent: list[object] = []
-    real_context, real_load = indexer.multiprocessing.get_context, indexer.load_file
+    real_context, real_load = indexer.multiprocessing.get_context, indexer.load_bytes
     monkeypatch.setattr(
         indexer.multiprocessing, "get_context", lambda m=None: methods.append(m) or real_context(m)
     )
     # Spawned children import a fresh module, so only a fallback in this process would count.
     monkeypatch.setattr(
-        indexer, "load_file", lambda *a, **k: in_parent.append(a) or real_load(*a, **k)
+        indexer, "load_bytes", lambda *a, **k: in_parent.append(a) or real_load(*a, **k)
     )
 
     def work() -> None:
