@@ -124,10 +124,13 @@ def _find_signatures(text: str) -> list[_Signature]:
         if not _plausible_name(name):
             continue
         end = m.end()
-        nl_after = text.find("\n", end, end + 400)
-        tail = text[end : nl_after if nl_after >= 0 else end + 400]
         glued = False
-        if tail.strip():
+        # Usually the line ends right after the date: no tail to look at.
+        tail = "" if text[end : end + 1] in ("\n", "") else None
+        if tail is None:
+            nl_after = text.find("\n", end, end + 400)
+            tail = text[end : nl_after if nl_after >= 0 else end + 400]
+        if tail and not tail.isspace():
             first = tail[0]
             if first in " \t":
                 # Prose going on after the date ("... May 5, 2019, which") is a near miss;
@@ -596,10 +599,12 @@ def _tweet_start(
     if first is None:
         return sig.start
     limit = TWEET_LIMIT + 12  # scrapes add or lose a few characters (spaces, line breaks)
+    len_first = tweet_length(first.text.strip())
+    if len_first + 2 > limit:
+        return first.start  # a full tweet already: nothing before it can fit
     second = next(more, None)
     if second is None:
         return first.start
-    len_first = tweet_length(first.text.strip())
     len_second = tweet_length(second.text.strip())
     if len_first + 1 + len_second > limit:
         return first.start  # nothing more fits: no evidence needed (the common case)
@@ -786,6 +791,7 @@ _BOILERPLATE = re.compile(
     r"image \d+ of \d+|a voir(?:a lire)?|à lire aussi[^\n]{0,150})",
     re.IGNORECASE,
 )
+_BOILERPLATE_FIRST = frozenset("RrAaSsFfHhCcPpIi(*0123456789")
 # Consent banners and copyright lines: recognised by a phrase near their start.
 _BOILERPLATE_PHRASE = re.compile(
     r"all rights reserved|accès à ce contenu a été bloqué|we use cookies"
@@ -798,7 +804,14 @@ def _is_boilerplate(para: str) -> bool:
     n = len(para)
     if n > 900:
         return False
-    if (n <= 300 or para[:1] in "*FfHhCc") and _BOILERPLATE.fullmatch(para) is not None:
+    first = para[:1]
+    # Every boilerplate pattern starts with one of a few letters: skip the regex otherwise
+    # (non-ASCII first letters still try it: case-insensitive matching folds some of them).
+    if (
+        (n <= 300 or first in "*FfHhCc")
+        and (first in _BOILERPLATE_FIRST or not first.isascii())
+        and _BOILERPLATE.fullmatch(para) is not None
+    ):
         return True
     head = para[:120]
     return ("ookie" in head or "eserved" in head or "accès à ce" in head) and (
@@ -866,6 +879,21 @@ _ENTRY_TIME = re.compile(r"(?:[01]?\d|2[0-3])[.:h][0-5]\d(?=[ \t\u00a0]+\S)")
 
 
 def _classify_into(para: str, handles: dict[str, str], blocks: list[Block]) -> None:
+    """Append the block(s) one paragraph of non-tweet text makes."""
+    n = len(para)
+    last = para[-1]
+    # Fast path, most paragraphs: prose too long for a caption, or ending without anything a
+    # credit or widget could end with.
+    if n > _CAPTION_MAX or not (
+        last in ")）"
+        or n <= 140
+        or last.isupper()
+        or para.find("|", n - 140) >= 0
+        or para.find(":", n - 140) >= 0
+        or para.startswith("Twitter")
+    ):
+        blocks.append(Paragraph(para, n <= 900 and _is_boilerplate(para)))
+        return
     block = _classify(para, handles)
     if isinstance(block, PhotoCaption) and block.text[:1].isdigit():
         m = _ENTRY_TIME.match(block.text)
@@ -892,7 +920,11 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
     # Fast reject: a credit needs a closing bracket, a bar, a colon, a capitalised dash credit,
     # or a short line of its own.
     if n <= _CAPTION_MAX and (
-        last in ")）" or n <= 140 or last.isupper() or "|" in para[-140:] or ":" in para[-140:]
+        last in ")）"
+        or n <= 140
+        or last.isupper()
+        or para.find("|", n - 140) >= 0
+        or para.find(":", n - 140) >= 0
     ):
         cap = _caption(para)
         if cap is not None:
