@@ -174,10 +174,11 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         end = starts[block + 1] - 1 if block + 1 < len(starts) else len(self._rows)
         return block + (top - starts[block]) / max(1, end - starts[block])
 
-    def scroll_to_reading_position(self, position: float) -> None:
-        """Scroll back to a `reading_position()` (at any width)."""
+    def scroll_to_reading_position(self, position: float) -> int | None:
+        """Scroll back to a `reading_position()` (at any width); returns the line aimed at
+        (None before the pane has a width)."""
         if not self._ensure_layout() or not self._block_start:
-            return
+            return None
         starts = self._block_start
         if position < 0:
             y = (position + 1.0) * starts[0]
@@ -185,7 +186,9 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
             block = min(int(position), len(starts) - 1)
             end = starts[block + 1] - 1 if block + 1 < len(starts) else len(self._rows)
             y = starts[block] + (position - block) * (end - starts[block])
-        self.scroll_to(y=max(0, round(y)), animate=False, immediate=True)
+        target = max(0, round(y))
+        self.scroll_to(y=target, animate=False, immediate=True)
+        return target
 
     def set_excerpt(self, span: tuple[int, int, int] | None) -> None:
         """Highlight characters `start:end` of block `block` (a sentence range), or nothing."""

@@ -517,11 +517,17 @@ class SavedState:
         if y > -1.0 or unit is not None:
             self.app.call_after_refresh(self._resume, article, y, unit)
 
-    def _resume(self, article: Article, y: float, unit: int | None) -> None:
+    def _resume(self, article: Article, y: float, unit: int | None, tries: int = 3) -> None:
         pane = self.app.pane
         if pane.article is not article:
             return
-        pane.scroll_to_reading_position(y)
+        target = pane.scroll_to_reading_position(y)
+        if target is None or pane.scroll_offset.y != target:
+            # Not laid out yet (the first article, or a hidden pane): the scroll range is
+            # still that of the previous one. Try again after the next refresh.
+            if tries > 0:
+                self.app.call_after_refresh(self._resume, article, y, unit, tries - 1)
+                return
         if unit is not None and unit < len(pane.units):
             pane.select_unit(unit, scroll=False)
 
