@@ -537,7 +537,12 @@ def test_a_colon_inside_a_tweet_without_a_reporting_verb_does_not_cut_it():
 
 @pytest.mark.parametrize(
     "credit",
-    ["Markus Vogt/dpa via AP", "Lena Ruiz / Europa Press", "Ana Gil/efe via Getty Images"],
+    [
+        "Markus Vogt/dpa via AP",
+        "Lena Ruiz / Europa Press",
+        "Ana Gil/efe via Getty Images",
+        "Jan Nowak / pap",
+    ],
 )
 def test_name_slash_agency_credits_in_any_case_and_via_are_recognised(credit):
     a = parse_text(f"Firefighters clear a flooded road near the river. ({credit})", source="x")
@@ -557,3 +562,8 @@ def test_a_live_blog_time_before_a_caption_is_its_own_paragraph():
     assert kinds(a) == ["paragraph", "photo_caption"]
     assert a.blocks[0].text == "14:05"
     assert a.blocks[1].text == "Crowds gather outside the town hall."
+
+
+def test_a_slash_pair_after_a_question_is_not_a_credit():
+    a = parse_text("Do you agree with the plan? Vote now. (Yes/no)", source="x")
+    assert kinds(a) == ["paragraph"]

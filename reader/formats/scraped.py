@@ -699,6 +699,10 @@ _PROPER_CREDIT = re.compile(r"[A-ZÀ-Þ][\w'’&.-]*(?:\s+" + _PROPER_WORD + r")
 _NOT_CREDIT = re.compile(r"(?i)(related|see|read|updated?|correction|editor|pdf|video|audio)\b")
 
 
+_PERSON_NAME = re.compile(r"[A-ZÀ-Þ][\w'’.-]+(?:\s+[A-ZÀ-Þ][\w'’.-]+){1,3}")
+_SHORT_LOWER = re.compile(r"[a-z]{2,5}")
+
+
 def _credit_part(part: str) -> bool:
     """One `/`-separated part of a credit: a name or an agency, maybe `... via Agency`."""
     if " via " in part:
@@ -723,7 +727,16 @@ def _credit_like(credit: str) -> bool:
         return False
     if "/" in c:
         parts = [p.strip() for p in c.split("/")]
-        return len(c.split()) <= 10 and all(_credit_part(p) for p in parts if p)
+        if len(c.split()) > 10:
+            return False
+        # After a photographer's name (two capitalised words), a short lower-case word is an
+        # agency's acronym we do not list (`Jan Nowak / pap`); `(Yes/no)` names nobody.
+        named = _PERSON_NAME.fullmatch(parts[0]) is not None
+        return all(
+            _credit_part(p) or (named and i > 0 and _SHORT_LOWER.fullmatch(p) is not None)
+            for i, p in enumerate(parts)
+            if p
+        )
     words = c.split()
     # Credits name someone (`via Getty`, `Courtesy of the family`); `(via email)` is prose.
     return (
