@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from reader.model import Article, Paragraph, PhotoCaption, Quote, Tweet, content_id
 from reader.query import match_spans, parse_query
-from reader.store.cache import CACHE_FILE, ArticleCache, CachedFile, fts5_available
+from reader.store.cache import CACHE_FILE, ArticleCache, CachedFile, fts5_available, word_count
 
 
 def make(
@@ -440,3 +440,18 @@ def test_a_locked_cache_is_never_deleted(tmp_path: Path, monkeypatch: pytest.Mon
         holder.close()
     with ArticleCache(path) as c:
         assert not c.rebuilt and c.count() == 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.text(), max_size=4), st.lists(st.text(alphabet=st.characters(max_codepoint=127)))
+)
+def test_word_count_matches_the_model(texts: list[str], ascii_texts: list[str]) -> None:
+    # The cache counts words with an ASCII fast path; it must agree with Article.words.
+    for sample in (texts, ascii_texts):
+        article = (
+            make("x", tweets=())
+            if not sample
+            else Article(id="a", source="s", title="t", blocks=tuple(Paragraph(t) for t in sample))
+        )
+        assert word_count([b.text for b in article.blocks]) == article.words
