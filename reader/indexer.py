@@ -111,7 +111,7 @@ def index_paths(
     cache: ArticleCache,
     *,
     cancel: threading.Event | None = None,
-    interval: float = 0.2,
+    interval: float = 0.5,
     prune: bool = True,
     workers: int | None = None,
 ) -> Iterator[IndexProgress]:
@@ -119,7 +119,9 @@ def index_paths(
 
     The last event has `phase` "done" (or "cancelled") and the run's totals. With `prune`, cached
     files under `paths` that no longer exist leave the cache (their reading state, kept by
-    article id in the state store, is not touched). `workers`: processes parsing in parallel
+    article id in the state store, is not touched). `interval`: seconds between progress events,
+    each after a commit (twice a second: often enough for a progress bar, and fewer, larger
+    transactions cost the full-text index less work). `workers`: processes parsing in parallel
     (None: one per core, up to 4, when at least `PARALLEL_MIN_FILES` files need parsing; 0: all
     in this thread).
     """
