@@ -344,7 +344,7 @@ def _units_before(
             pieces = _split_intro_colons(pieces)
         gap_after = following
         for p_start, p_text in reversed(pieces):
-            if p_text.strip():
+            if p_text and not p_text.isspace():
                 yield _Unit(p_text, p_start, gap_after)
                 covered += len(p_text)
             gap_after = inner
@@ -973,7 +973,12 @@ def split_blocks(text: str) -> tuple[Block, ...]:
 
 def _split_clean(text: str) -> tuple[Block, ...]:
     sigs = _find_signatures(text) if "(@" in text else []
-    blank_doc = text.count("\n\n") >= 2 or "\n" not in text.strip("\n")
+    # Two blank-line gaps (non-overlapping, as str.count would see them), found without
+    # counting them all.
+    first_gap = text.find("\n\n")
+    blank_doc = (first_gap >= 0 and text.find("\n\n", first_gap + 2) >= 0) or (
+        "\n" not in text.strip("\n")
+    )
     # Display name -> handle, for live-blog widgets that name an account signing elsewhere.
     handles = {s.author.casefold(): s.handle for s in sigs} if "Twitter" in text else {}
     blocks: list[Block] = []
