@@ -567,3 +567,13 @@ def test_a_live_blog_time_before_a_caption_is_its_own_paragraph():
 def test_a_slash_pair_after_a_question_is_not_a_credit():
     a = parse_text("Do you agree with the plan? Vote now. (Yes/no)", source="x")
     assert kinds(a) == ["paragraph"]
+
+
+def test_tweet_link_search_stays_linear_on_many_near_links():
+    import time
+
+    text = "http pic. " * 100_000 + "pic.twitter.com/abc — Bot (@bot) May 1, 2020"
+    started = time.perf_counter()
+    a = parse_text(text, source="x")
+    assert time.perf_counter() - started < 3.0
+    assert only_tweet(a).links[-1] == "pic.twitter.com/abc"
