@@ -414,7 +414,7 @@ class ReaderApp(App[int]):
     # ----------------------------------------------------------------- the cache
     def open_cached_library(self) -> bool:
         """Show the cached rows now and index in a worker; False when there is no cache."""
-        from reader.ui.indexing import index_library, open_library
+        from reader.ui.indexing import index_library, open_library, page_prefetcher
 
         library, message = open_library(self.paths, self.data_dir)
         if message:
@@ -422,6 +422,7 @@ class ReaderApp(App[int]):
         if library is None:
             return False
         self.library = library
+        library.use_prefetcher(page_prefetcher(self, library.data_dir))
         self.use_rows(library.rows)
         self.run_worker(
             lambda: index_library(self, library.paths, library.data_dir),

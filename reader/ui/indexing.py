@@ -10,6 +10,7 @@ worker, whose `cancelled_event` is the indexer's cancel flag, so it stops betwee
 from __future__ import annotations
 
 from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -58,14 +59,24 @@ class CachedLibrary:
         self.data_dir = data_dir
         self.scope = scope_of(paths)
         self.rows = CachedRows(cache, self.scope)
+        #: Given to every `CachedRows` made here (see `CachedRows.prefetcher`).
+        self.prefetcher: Callable[[CachedRows, list[int]], None] | None = None
         self._articles: OrderedDict[str, Article | None] = OrderedDict()
         # Changes (new + changed + removed) already shown; more means the rows must be re-read.
         self.shown_changes = 0
+
+    def use_prefetcher(self, prefetcher: Callable[[CachedRows, list[int]], None]) -> None:
+        """Read pages in the background from now on, starting with the top and the end."""
+        self.prefetcher = prefetcher
+        self.rows.prefetcher = prefetcher
+        self.rows.prefetch(1, self.rows.pages - 1)
 
     def refresh(self) -> CachedRows:
         """Re-read the count after the indexer changed the cache (pages load on demand)."""
         self._articles.clear()
         self.rows = CachedRows(self.cache, self.scope)
+        self.rows.prefetcher = self.prefetcher
+        self.rows.prefetch(0, 1, self.rows.pages - 1)  # the top, and the end for End / G
         return self.rows
 
     def article(self, article_id: str) -> Article | None:
@@ -134,3 +145,28 @@ def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
         )
         where = ", ".join(paths)
         app.post_message(LibraryIndexed(failed, [Problem(where, f"indexing stopped: {error}")]))
+
+
+def page_prefetcher(app: App[object], data_dir: Path) -> Callable[[CachedRows, list[int]], None]:
+    """A `CachedRows.prefetcher` reading pages in a thread worker (its own connection)."""
+    from reader.ui.cached_rows import PAGE_ROWS
+
+    def prefetch(rows: CachedRows, numbers: list[int]) -> None:
+        def read() -> None:
+            from reader.ui.search import thread_cache
+
+            cache = thread_cache(data_dir)
+            pages = {
+                n: cache.summaries_page(offset=n * PAGE_ROWS, limit=PAGE_ROWS, under=rows.under)
+                for n in numbers
+            }
+            if get_current_worker().is_cancelled:
+                return
+            try:
+                app.call_from_thread(lambda: [rows.install(n, p) for n, p in pages.items()])
+            except RuntimeError:  # the app has gone
+                pass
+
+        app.run_worker(read, name="pages", group="pages", thread=True, exit_on_error=False)
+
+    return prefetch

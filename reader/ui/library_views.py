@@ -149,9 +149,7 @@ class LibraryViews(ModalScreen[Destination | None]):
             )
             for a in accounts
         ]
-        return _Level(
-            "Tweets by account", options, lambda i: self._tweets_of(accounts[i].handle)
-        )
+        return _Level("Tweets by account", options, lambda i: self._tweets_of(accounts[i].handle))
 
     def _tweets_of(self, handle: str) -> _Level:
         tweets = self.cache.tweets_by(handle)
@@ -178,8 +176,9 @@ class LibraryViews(ModalScreen[Destination | None]):
         return _Level(
             f"Quotes by {speaker}",
             options,
-            lambda i: Destination(quotes[i].article_id, block=quotes[i].block,
-                                  quote=quotes[i].position),
+            lambda i: Destination(
+                quotes[i].article_id, block=quotes[i].block, quote=quotes[i].position
+            ),
         )
 
     def _shared(self) -> _Level:
@@ -202,9 +201,7 @@ class LibraryViews(ModalScreen[Destination | None]):
         def choose(i: int) -> Destination:
             article_id = articles[i].id
             # The tweet's block in that article: the first tweet there with this key.
-            block = next(
-                (t.block for t in self.cache.tweets_in(article_id) if t.key == key), None
-            )
+            block = next((t.block for t in self.cache.tweets_in(article_id) if t.key == key), None)
             return Destination(article_id, block=block)
 
         return _Level("Articles sharing this tweet", options, choose)

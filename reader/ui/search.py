@@ -28,7 +28,7 @@ DEBOUNCE = 0.04
 _thread = threading.local()
 
 
-def _thread_cache(data_dir: Path) -> ArticleCache:
+def thread_cache(data_dir: Path) -> ArticleCache:
     """This worker thread's connection to the cache (opened on its first search)."""
     from reader.store.cache import ArticleCache
 
@@ -59,7 +59,7 @@ def start_search(app: ReaderApp, query: str) -> None:
         time.sleep(DEBOUNCE)
         if worker.is_cancelled:
             return
-        rows = search_summaries(_thread_cache(data_dir), query, base.under)
+        rows = search_summaries(thread_cache(data_dir), query, base.under)
         if worker.is_cancelled:
             return
         app.call_from_thread(show_results, app, base, query, rows)

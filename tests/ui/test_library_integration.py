@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 from textual.pilot import Pilot
+from textual.worker import WorkerState
 
 import reader.indexer
 from reader.store.cache import ArticleCache
@@ -72,7 +73,13 @@ def make_app(library: Path, data: Path) -> ReaderApp:
 
 async def indexed(pilot: Pilot) -> None:
     """Wait for the indexing worker (and any search) to finish and its messages to land."""
-    await pilot.app.workers.wait_for_complete()
+    # Not workers.wait_for_complete(): it raises for a search superseded by the next key.
+    for _ in range(1000):
+        if not any(
+            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers
+        ):
+            break
+        await pilot.pause(0.01)
     await pilot.pause()
     await pilot.pause()
 
