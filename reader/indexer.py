@@ -219,6 +219,8 @@ def index_paths(
         gone = _known_under(known, paths, scope)
         if gone:
             counts.removed = cache.forget(gone)
+    if counts.new or counts.changed or counts.removed:
+        cache.release_space()
     yield event("done")
 
 

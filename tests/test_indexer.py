@@ -246,3 +246,24 @@ def test_workers_from_a_thread_use_spawn_and_finish(
     assert not thread.is_alive()
     assert out[-1].phase == "done" and out[-1].articles == 5 and out[-1].error_count == 0
     assert methods == ["spawn"] and in_parent == []
+
+
+def test_each_file_is_read_once_and_freed_pages_are_released(
+    tmp_path: Path, cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    files = write_library(lib, n=200)
+    reads: list[str] = []
+    real_open = Path.open  # what Path.read_bytes and reader.formats.read_text both go through
+    monkeypatch.setattr(
+        Path, "open", lambda p, *a, **k: reads.append(str(p)) or real_open(p, *a, **k)
+    )
+    run([lib], cache, workers=0)
+    assert sorted(reads) == sorted(str(f) for f in files)  # hashed and parsed from one read
+    # Shrinking every file frees pages (old rows, merged index segments): none stay in the file.
+    for f in files[:-1]:
+        f.write_text(f"Egrets, {f.stem}.\n" if f.suffix == ".txt" else f.read_text())
+    assert run([lib], cache, workers=0)[-1].changed == len(files) - 1
+    assert cache.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
+    assert cache.search("egrets")
+    assert [h.snippet for h in cache.search("herons")] == ["A short note about herons."]
