@@ -9,6 +9,7 @@ worker, whose `cancelled_event` is the indexer's cancel flag, so it stops betwee
 
 from __future__ import annotations
 
+import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -123,6 +124,7 @@ def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
     worker = get_current_worker()
     last: IndexProgress | None = None
     try:
+        _start_resource_tracker()
         with ArticleCache.open(data_dir) as cache:
             # The worker's cancelled_event is set when the app quits: the indexer stops
             # between two files and the thread ends.
@@ -145,6 +147,25 @@ def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
         )
         where = ", ".join(paths)
         app.post_message(LibraryIndexed(failed, [Problem(where, f"indexing stopped: {error}")]))
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with the real stderr.
+
+    The indexer parses many files in a process pool. Starting a pool starts the tracker, which
+    hands `sys.stderr.fileno()` to its process; inside a Textual app that is -1 (Textual
+    captures stderr), and the pool fails with "bad value(s) in fds_to_keep".
+    """
+    import multiprocessing.resource_tracker
+
+    captured = sys.stderr
+    try:
+        sys.stderr = sys.__stderr__
+        multiprocessing.resource_tracker.ensure_running()
+    except Exception:  # no tracker: the indexer falls back to parsing in this thread
+        pass
+    finally:
+        sys.stderr = captured
 
 
 def page_prefetcher(app: App[object], data_dir: Path) -> Callable[[CachedRows, list[int]], None]:

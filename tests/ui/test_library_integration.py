@@ -74,10 +74,12 @@ def make_app(library: Path, data: Path) -> ReaderApp:
 async def indexed(pilot: Pilot) -> None:
     """Wait for the indexing worker (and any search) to finish and its messages to land."""
     # Not workers.wait_for_complete(): it raises for a search superseded by the next key.
-    for _ in range(1000):
-        if not any(
-            w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in pilot.app.workers
-        ):
+    app = pilot.app
+    assert isinstance(app, ReaderApp)
+    for _ in range(3000):
+        running = any(w.state in (WorkerState.PENDING, WorkerState.RUNNING) for w in app.workers)
+        shown = getattr(app.article_list.rows, "query", "")
+        if not running and not app.library_loading and shown == app.filter_query():
             break
         await pilot.pause(0.01)
     await pilot.pause()
@@ -381,3 +383,23 @@ async def test_failed_files_reach_the_problems_view(tmp_path: Path) -> None:
         assert app.rows.total == 3
         assert [p.path for p in app.problems if p.path.endswith("broken.json")]
         assert "1 not loaded" in app.sub_title
+
+
+async def test_a_cold_index_large_enough_for_worker_processes_works_in_the_app(
+    tmp_path: Path,
+) -> None:
+    # Past reader.indexer.PARALLEL_MIN_FILES the indexer parses in a process pool, started
+    # from the app's worker thread while Textual holds stderr.
+    folder = tmp_path / "many"
+    folder.mkdir()
+    count = reader.indexer.PARALLEL_MIN_FILES + 20
+    for index in range(count):
+        (folder / f"a{index:04}.md").write_text(
+            article_md(f"Parish notice number {index}", "2024-01-02", "The hall is open."),
+            encoding="utf-8",
+        )
+    app = make_app(folder, tmp_path / "data")
+    async with app.run_test(size=SIZE) as pilot:
+        await indexed(pilot)
+        assert not app.problems, app.problems
+        assert app.rows.total == count
