@@ -278,13 +278,42 @@ def open_destination(app: ReaderApp, destination: Destination) -> None:
         app.notify("That article is no longer in the library.", markup=False)
         return
     app.article_list.move_to(summary.id)  # False when the list does not show it now
-    app.open_article(summary, focus=True)
+    # Open at the tweet or quote, not where the article was left last time (the saved-state
+    # layer resumes reading positions unless told otherwise, as for a saved quote).
+    state = getattr(app, "state", None)
+    resumes = state is not None and hasattr(state, "_skip_resume")
+    if resumes:
+        state._skip_resume = True  # type: ignore[union-attr]
+    try:
+        app.open_article(summary, focus=True)
+    finally:
+        if resumes:
+            state._skip_resume = False  # type: ignore[union-attr]
     pane = app.pane
     for index, unit in enumerate(pane.units):
         if destination.quote is not None:
-            if unit.quote == destination.quote:
-                pane.select_unit(index)
-                return
-        elif unit.block == destination.block and unit.quote is None:
+            found = unit.quote == destination.quote
+        else:
+            found = unit.block == destination.block and unit.quote is None
+        if found:
             pane.select_unit(index)
+            # A pane that was hidden (narrow terminals) has the previous scroll range until
+            # it is laid out: scroll again after the next refreshes until the unit shows.
+            app.call_after_refresh(_bring_into_view, app, index, 5)
             return
+
+
+def _bring_into_view(app: ReaderApp, index: int, tries: int) -> None:
+    pane = app.pane
+    if pane.selected != index:
+        return  # the reader has moved on
+    try:
+        start, _end = pane.unit_lines(index)
+    except (IndexError, ValueError):
+        start = -1  # not laid out yet
+    top, height = pane.scroll_offset.y, pane.scrollable_content_region.height
+    if 0 <= start and top <= start < top + height:
+        return
+    pane.select_unit(index)
+    if tries > 0:
+        app.call_after_refresh(_bring_into_view, app, index, tries - 1)

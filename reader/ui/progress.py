@@ -23,6 +23,8 @@ class IndexBar(Widget):
     DEFAULT_CSS = """
     IndexBar {
         dock: bottom;
+        /* Docked widgets on one edge overlap: the margin puts the bar above the key bar. */
+        margin-bottom: 1;
         height: 1;
         padding: 0 1;
         background: $panel;

@@ -304,6 +304,9 @@ async def test_tweets_by_account_opens_the_article_at_the_tweet(tmp_path: Path) 
         assert unit is not None and unit.kind == "tweet"
         assert "old hull is showing" in article.blocks[unit.block].text
         assert app.focused is app.pane
+        await pilot.pause()
+        await pilot.pause()
+        assert "@pierwatch_test" in pane_text(app)  # scrolled into view
 
 
 async def test_quotes_by_speaker_opens_the_article_at_the_quote(tmp_path: Path) -> None:
@@ -403,3 +406,32 @@ async def test_a_cold_index_large_enough_for_worker_processes_works_in_the_app(
         await indexed(pilot)
         assert not app.problems, app.problems
         assert app.rows.total == count
+
+
+async def test_views_scroll_to_the_tweet_in_a_narrow_terminal(tmp_path: Path) -> None:
+    folder = tmp_path / "library"
+    write_library(folder)
+    long_body = "\n\n".join(
+        f"Paragraph {n} about the tides, the sand and the timbers." for n in range(30)
+    )
+    (folder / "long.md").write_text(
+        article_md("A long walk to the wreck", "2024-05-05", long_body, tweet=True),
+        encoding="utf-8",
+    )
+    app = make_app(folder, tmp_path / "data")
+    async with app.run_test(size=(64, 20)) as pilot:
+        await indexed(pilot)
+        await app.run_action("library_views('accounts')")
+        await pilot.pause()
+        await pilot.press("enter")  # @pierwatch_test: three tweets, the long article's first
+        views = app.screen
+        assert isinstance(views, LibraryViews)
+        index = next(i for i, e in enumerate(views.entries()) if "A long walk" in e)
+        for _ in range(index):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.pause()
+        assert app.pane.article is not None and app.pane.article.title == "A long walk to the wreck"
+        assert app.pane.scroll_offset.y > 0
+        assert "@pierwatch_test" in pane_text(app)
