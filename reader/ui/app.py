@@ -541,9 +541,16 @@ class ReaderApp(App[int]):
             self._unread = sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
         return self._unread
 
-    def flags_changed(self) -> None:
-        """Hook: read or bookmark state changed; redraw the markers and the counts."""
-        self._unread = None
+    def flags_changed(self, unread_delta: int | None = None) -> None:
+        """Hook: read or bookmark state changed; redraw the markers and the counts.
+
+        `unread_delta` (when known, e.g. -1 after marking one article read) adjusts the
+        unread count instead of recounting: a recount walks every row (~40 ms at 100k).
+        """
+        if unread_delta is None or self._unread is None:
+            self._unread = None
+        else:
+            self._unread += unread_delta
         self.article_list.refresh_flags()
         self._update_summary()
 

@@ -205,6 +205,7 @@ class SavedState:
         from reader.store.state import StoreError
 
         flags = self.app.flags
+        was_read = flags.is_read(article.id)
         try:
             if self.store is not None:
                 flags.mark_read(article.id, article.source, article.title)  # type: ignore[call-arg]
@@ -212,7 +213,7 @@ class SavedState:
                 flags.mark_read(article.id)
         except StoreError as error:
             self._not_saved(error, quiet_if_read_only=True)
-        self.app.flags_changed()
+        self.app.flags_changed(self._delta(article, was_read))
 
     def toggle_read(self, article: Article) -> None:
         """`m`: flip the read mark of `article`."""
@@ -222,6 +223,7 @@ class SavedState:
             self._read_timer.stop()
             self._read_timer = None
         flags = self.app.flags
+        was_read = flags.is_read(article.id)
         error: StoreError | None = None
         try:
             if self.store is not None:
@@ -230,11 +232,17 @@ class SavedState:
                 state = flags.toggle_read(article.id)
         except StoreError as exc:
             state, error = flags.is_read(article.id), exc
-        self.app.flags_changed()
+        self.app.flags_changed(self._delta(article, was_read))
         if error is not None:
             self._not_saved(error)
         else:
             self._notify("Marked read." if state else "Marked unread.")
+
+    def _delta(self, article: Article, was_read: bool) -> int | None:
+        """How the unread count moved for `article` (None: unknown, recount)."""
+        if self.app.rows.index_of(article.id) is None:
+            return None  # not in the library's rows (cannot happen from the UI): recount
+        return int(was_read) - int(self.app.flags.is_read(article.id))
 
     def toggle_bookmark(self, article: Article) -> None:
         """`b`: bookmark or un-bookmark `article`."""
@@ -249,7 +257,7 @@ class SavedState:
                 state = flags.toggle_bookmark(article.id)
         except StoreError as exc:
             state, error = flags.is_bookmarked(article.id), exc
-        self.app.flags_changed()
+        self.app.flags_changed(0)  # the unread count is unchanged
         if error is not None:
             self._not_saved(error)
         else:
