@@ -28,8 +28,12 @@ SAVING_QUOTES = (
     "In the reading pane, ] and [ walk through the article's quotable units: "
     "tweets, photo captions, pieces of quoted speech and paragraphs. The selected unit is "
     "marked with a bar in the margin (click a unit to select it too). Press s to save it to "
-    "your quotes, with who said it and where; B lists everything you saved. Saving, "
-    "bookmarks (b) and read state (m) are kept in the local state store."
+    "your quotes, with who said it and where; B lists everything you saved. To save part "
+    "of a paragraph, . narrows the selection to its first sentence and moves on, , moves "
+    "back, > adds the next sentence and < drops the last; the chosen sentences are shown "
+    "reversed and s saves just them. Saving, bookmarks (b), read state (m, M for the "
+    "whole list as filtered, f to show unread or bookmarked only) and where you left each "
+    "article are kept in the local state store; export them from the command palette."
 )
 
 MOUSE = "Click a row to move to it, click it again to open it; click a unit to select it."
