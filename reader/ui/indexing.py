@@ -116,7 +116,7 @@ def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
 
     Runs in a thread worker (`app.run_worker(..., thread=True)`); opens its own cache.
     """
-    from reader.indexer import IndexProgress, index_paths
+    from reader.indexer import PARALLEL_MIN_FILES, IndexProgress, index_paths
     from reader.store.cache import ArticleCache
     from reader.ui.app import as_problem
     from reader.ui.screens import Problem
@@ -124,11 +124,15 @@ def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
     worker = get_current_worker()
     last: IndexProgress | None = None
     try:
-        _start_resource_tracker()
         with ArticleCache.open(data_dir) as cache:
             # The worker's cancelled_event is set when the app quits: the indexer stops
             # between two files and the thread ends.
             for progress in index_paths(paths, cache, cancel=worker.cancelled_event):
+                if last is None or last.phase == "scanning":
+                    to_parse = progress.files_total - progress.files_done
+                    if progress.phase == "indexing" and to_parse >= PARALLEL_MIN_FILES:
+                        # The first "indexing" event comes just before the pool starts.
+                        _start_resource_tracker()
                 last = progress
                 problems = [as_problem(error) for error in progress.errors]
                 app.post_message(LibraryIndexed(progress, problems))
