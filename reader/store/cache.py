@@ -400,7 +400,10 @@ class ArticleCache:
             except sqlite3.OperationalError:
                 pass  # another process created it first: its page size stands
         conn = connect(self.path)
-        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")  # in memory: before the first table
+        # In memory: before the first table. On a file made by an older version: used by
+        # `_adopt_layout` when the file is rebuilt.
+        conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+        conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
         # Everything here can be rebuilt from the user's files, so trade durability against a
         # power cut for speed (an application crash still cannot corrupt it in WAL mode).
         conn.execute("PRAGMA synchronous = OFF")
@@ -431,10 +434,38 @@ class ArticleCache:
                         )
                     conn.execute("INSERT INTO meta VALUES ('search', ?)", (mode,))
                     conn.execute(f"PRAGMA user_version = {CACHE_VERSION}")
+            if self.rebuilt:
+                self._adopt_layout(conn)
             return conn
         except BaseException:
             conn.close()
             raise
+
+    @staticmethod
+    def _adopt_layout(conn: sqlite3.Connection) -> None:
+        """Give a file rebuilt from an older version the current page size and auto-vacuum.
+
+        Both only change through a VACUUM outside WAL mode; the file is empty now, so that is
+        quick. Another connection (an older reader still running) makes it fail: the file
+        then keeps its old layout, which works, only larger.
+        """
+        page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+        auto_vacuum = conn.execute("PRAGMA auto_vacuum").fetchone()[0]
+        if (page_size, auto_vacuum) == (PAGE_SIZE, 2):
+            return
+        try:
+            if conn.execute("PRAGMA journal_mode = DELETE").fetchone()[0].lower() != "delete":
+                return
+            conn.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            conn.execute("PRAGMA auto_vacuum = INCREMENTAL")
+            conn.execute("VACUUM")
+        except sqlite3.OperationalError:
+            pass
+        finally:
+            try:
+                conn.execute("PRAGMA journal_mode = WAL")
+            except sqlite3.OperationalError:
+                pass  # stays in rollback mode this run: correct, only less concurrent
 
     @staticmethod
     def _drop_all(conn: sqlite3.Connection) -> None:

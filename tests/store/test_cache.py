@@ -455,3 +455,25 @@ def test_word_count_matches_the_model(texts: list[str], ascii_texts: list[str]) 
             else Article(id="a", source="s", title="t", blocks=tuple(Paragraph(t) for t in sample))
         )
         assert word_count([b.text for b in article.blocks]) == article.words
+
+
+def test_a_file_from_an_older_version_gets_the_current_layout(tmp_path: Path) -> None:
+    # Version 3 files had 4 KB pages and no auto-vacuum; a rebuild moves them to the new layout.
+    path = tmp_path / CACHE_FILE
+    old = sqlite3.connect(path)
+    old.execute("PRAGMA page_size = 4096")
+    old.execute("PRAGMA journal_mode = WAL")
+    old.execute("CREATE TABLE articles (data TEXT)")
+    old.execute("INSERT INTO articles VALUES ('x')")
+    old.execute("PRAGMA user_version = 3")
+    old.commit()
+    old.close()
+    with ArticleCache(path) as c:
+        assert c.rebuilt
+        pragmas = [
+            c.conn.execute(f"PRAGMA {p}").fetchone()[0]
+            for p in ("page_size", "auto_vacuum", "journal_mode")
+        ]
+        assert pragmas == [16384, 2, "wal"]
+        put(c, "/l/1", make("Fresh start."))
+        assert c.count() == 1
