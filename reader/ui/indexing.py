@@ -187,8 +187,13 @@ def page_prefetcher(app: App[object], data_dir: Path) -> Callable[[CachedRows, l
             }
             if get_current_worker().is_cancelled:
                 return
+
+            def install() -> None:
+                for number, page in pages.items():
+                    rows.install(number, page)
+
             try:
-                app.call_from_thread(lambda: [rows.install(n, p) for n, p in pages.items()])
+                app.call_from_thread(install)
             except RuntimeError:  # the app has gone
                 pass
 

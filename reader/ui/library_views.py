@@ -292,10 +292,10 @@ def open_destination(app: ReaderApp, destination: Destination) -> None:
     pane = app.pane
     for index, unit in enumerate(pane.units):
         if destination.quote is not None:
-            found = unit.quote == destination.quote
+            here = unit.quote == destination.quote
         else:
-            found = unit.block == destination.block and unit.quote is None
-        if found:
+            here = unit.block == destination.block and unit.quote is None
+        if here:
             pane.select_unit(index)
             # A pane that was hidden (narrow terminals) has the previous scroll range until
             # it is laid out: scroll again after the next refreshes until the unit shows.
