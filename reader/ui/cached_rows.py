@@ -22,6 +22,9 @@ PAGE_ROWS = 200
 
 KEPT_PAGES = 32
 
+SCAN_MISSES = 24
+"""Pages read on demand (not prefetched) after which the rows are read all at once."""
+
 SEARCH_LIMIT = 200
 """Best matches the search list shows (ranking more costs time on every key typed)."""
 
@@ -41,6 +44,10 @@ class CachedRows:
         #: Reads pages in the background (set by the app): the neighbours of a page read now,
         #: so paging on rarely waits for SQLite, whose OFFSET costs ~60 ms at row 100,000.
         self.prefetcher: Callable[[CachedRows, list[int]], None] | None = None
+        # A caller walking every row (a filter over the whole list) would read page after page
+        # at a growing OFFSET cost: after SCAN_MISSES pages read on demand, read all at once.
+        self._misses = 0
+        self._all: list[ArticleSummary] | None = None
 
     query = ""
     """No filter: the whole library."""
@@ -57,6 +64,8 @@ class CachedRows:
             index += self._total
         if not 0 <= index < self._total:
             raise IndexError(index)
+        if self._all is not None:
+            return self._all[index]
         number, offset = divmod(index, PAGE_ROWS)
         page = self._page(number)
         if offset >= len(page):  # the cache shrank under us; show the last row we have
@@ -66,6 +75,11 @@ class CachedRows:
     def _page(self, number: int) -> list[ArticleSummary]:
         page = self._pages.get(number)
         if page is None:
+            self._misses += 1
+            if self._misses > SCAN_MISSES:
+                self._all = self._cache.summaries(under=self._under)
+                self._total = len(self._all)
+                return self._all[number * PAGE_ROWS : (number + 1) * PAGE_ROWS]
             page = self._cache.summaries_page(
                 offset=number * PAGE_ROWS, limit=PAGE_ROWS, under=self._under
             )
@@ -99,6 +113,8 @@ class CachedRows:
         The cache has no position index, and reading every row to find one would cost what
         paging saves: callers keep the cursor on the same index when this says None.
         """
+        if self._all is not None:
+            return next((i for i, s in enumerate(self._all) if s.id == article_id), None)
         numbers = list(self._pages)
         if near is not None:
             centre = near // PAGE_ROWS
