@@ -323,7 +323,7 @@ class SavedState:
         if self.mode == "all":
             return None
         shown = len(self.app.article_list.rows)
-        return f"{shown} {'unread' if self.mode == 'unread' else 'bookmarked'} shown"
+        return f"{self.mode} only: {shown} shown"
 
     # ----------------------------------------------------------------- sentences
     def step_sentence(self, delta: int, *, extend: bool = False) -> None:

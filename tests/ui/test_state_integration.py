@@ -195,7 +195,7 @@ async def test_f_cycles_all_unread_bookmarked_keeping_the_open_article(session: 
         # Unread only, but MARKET is being read: it stays, and stays under the cursor.
         assert set(list_ids(app)) == {FERRY, MARKET, LIBRARY, "a1f0000000000004"}
         assert app.article_list.current is not None and app.article_list.current.id == MARKET
-        assert "unread shown" in app.sub_title
+        assert "unread only: 4 shown" in app.sub_title
         await pilot.press("k", "enter")  # open FERRY: now it is the one kept
         await pilot.press("escape", "f", "f", "f")  # bookmarked, all, unread again
         assert set(list_ids(app)) == {FERRY, LIBRARY, "a1f0000000000004"}  # MARKET hidden
@@ -269,6 +269,9 @@ async def test_B_then_enter_opens_the_article_at_the_quote_highlighted(session: 
         await pilot.press("B")
         await loaded(pilot)
         assert isinstance(app.screen, BookmarksScreen)
+        # On screen, full width (not pushed aside by the main screen's horizontal layout).
+        shown = app.screen.query_one("#bm-list").region
+        assert shown.x == 0 and shown.width == SHORT[0] and shown.height > 5
         await pilot.press("enter")  # newest first: the sentence
         await pilot.pause()
         assert not isinstance(app.screen, BookmarksScreen)
