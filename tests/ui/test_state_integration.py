@@ -464,3 +464,25 @@ async def test_export_from_the_app_writes_new_files_and_never_overwrites(
         md = next(f for f in files if f.suffix == ".md").read_text(encoding="utf-8")
         assert "> " in md and "Harbour ferry" in md
         assert '"quotes"' in next(f for f in files if f.suffix == ".json").read_text()
+
+
+def test_run_app_reports_store_and_config_problems_on_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from reader.ui import app as app_module
+
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / STATE_FILENAME).write_bytes(b"garbage, not SQLite" * 100)
+    config_file = tmp_path / "config.toml"
+    config_file.write_text('mark_read = "later"\n', encoding="utf-8")
+    handed: list[list[str]] = []
+
+    def fake_run(self: ReaderApp, *args: object, **kwargs: object) -> None:
+        handed.append(self.state.messages)
+
+    monkeypatch.setattr(ReaderApp, "run", fake_run)
+    assert app_module.run_app([], str(folder), str(config_file)) == 0
+    err = capsys.readouterr().err
+    assert "mark_read" in err and "damaged" in err
+    assert any("damaged" in m for m in handed[0]) and any("mark_read" in m for m in handed[0])
