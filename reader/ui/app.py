@@ -612,6 +612,11 @@ class ReaderApp(App[int]):
         event.stop()
         await self.action_back()
 
+    @on(ReadingPane.Dragged)
+    def _dragged(self, event: ReadingPane.Dragged) -> None:
+        event.stop()
+        self.state.dragged(event.block, event.start, event.end)
+
     @on(ReadingPane.UnitSelected)
     def _unit_selected(self, event: ReadingPane.UnitSelected) -> None:
         event.stop()

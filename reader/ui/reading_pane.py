@@ -89,6 +89,8 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         self._pending_unit: int | None = None
         # (block, start, end): a sentence range chosen inside the selected unit (see set_excerpt).
         self._excerpt: tuple[int, int, int] | None = None
+        self._drag_from: tuple[int, int] | None = None
+        self._dragged = False
 
     # ----------------------------------------------------------------- public API
     @property
@@ -485,7 +487,86 @@ class ReadingPane(ScrollView, can_focus=True, inherit_bindings=False):
         )
 
     # ----------------------------------------------------------------- mouse
+    @dataclass
+    class Dragged(Message):
+        """The reader dragged across the text of one block: characters `start:end`, whole
+        words, which `s` then saves (the block's unit is selected first)."""
+
+        pane: ReadingPane
+        block: int
+        start: int
+        end: int
+
+    def _char_under(self, event: events.MouseEvent) -> tuple[int, int] | None:
+        """(block, character offset) under the pointer, or None off the text."""
+        offset = event.get_content_offset(self)
+        if offset is None or self.article is None or not self._ensure_layout():
+            return None
+        index = offset.y + self.scroll_offset.y
+        if not 0 <= index < len(self._rows):
+            return None
+        block, n = self._rows[index]
+        if block < 0:
+            return None
+        line = self._lines(block, False, None)[n]
+        if line.span is None:
+            return None
+        left, _measure = self._geometry()
+        column = offset.x + self.scroll_offset.x - left - line.text_x
+        plain = self._block_text(block)
+        at, cells = line.span[0], 0
+        while at < line.span[1] - 1 and cells + cell_len(plain[at]) <= column:
+            cells += cell_len(plain[at])
+            at += 1
+        return block, at
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        self._drag_from = self._char_under(event)
+        self._dragged = False
+        if self._drag_from is not None:
+            self.capture_mouse()
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        if self._drag_from is None:  # the mouse is captured from press to release
+            return
+        span = self._drag_span(event)
+        if span is not None:
+            self._dragged = True
+            self.set_excerpt(span)  # live feedback; the app takes it over on release
+
+    def on_mouse_up(self, event: events.MouseUp) -> None:
+        if self._drag_from is None:
+            return
+        self.release_mouse()
+        span = self._drag_span(event) if self._dragged else None
+        self._drag_from = None
+        if span is None:
+            return
+        block, start, end = span
+        unit = next(i for i, u in enumerate(self.units) if u.block == block and u.quote is None)
+        self.select_unit(unit, scroll=False)
+        self.post_message(self.Dragged(self, block, start, end))
+
+    def _drag_span(self, event: events.MouseEvent) -> tuple[int, int, int] | None:
+        """Whole words from where the drag started to the pointer, within one block."""
+        here = self._char_under(event)
+        if here is None or self._drag_from is None or here[0] != self._drag_from[0]:
+            return None
+        block = here[0]
+        start, end = sorted((self._drag_from[1], here[1]))
+        if start == end:
+            return None
+        text = self._block_text(block)
+        while start > 0 and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        return block, start, end
+
     def on_click(self, event: events.Click) -> None:
+        if self._dragged:
+            self._dragged = False  # the end of a drag, not a click
+            return
         offset = event.get_content_offset(self)
         if offset is None or self.article is None or not self._ensure_layout():
             return

@@ -368,6 +368,13 @@ class SavedState:
             None if excerpt is None else (excerpt.block, excerpt.start, excerpt.end)
         )
 
+    def dragged(self, block: int, start: int, end: int) -> None:
+        """A mouse drag chose characters `start:end` of `block`: `s` saves just those."""
+        pane = self.app.pane
+        if pane.selected is None or pane.article is None:
+            return
+        self.set_excerpt(Excerpt(pane.selected, block, start, end))
+
     def unit_changed(self) -> None:
         """The pane's selection moved: an excerpt of another unit no longer applies."""
         if self.excerpt is not None and self.excerpt.unit != self.app.pane.selected:

@@ -486,3 +486,28 @@ def test_run_app_reports_store_and_config_problems_on_stderr(
     err = capsys.readouterr().err
     assert "mark_read" in err and "damaged" in err
     assert any("damaged" in m for m in handed[0]) and any("mark_read" in m for m in handed[0])
+
+
+async def test_dragging_the_mouse_over_words_saves_just_those(session: Session) -> None:
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        pane = app.pane
+        first, _end = pane.unit_lines(0)  # FERRY's first paragraph
+        left, _measure = pane._geometry()
+        y = first - pane.scroll_offset.y
+        # From inside "little" to inside "ferry": whole words are taken.
+        await pilot.mouse_down("#reading-pane", offset=(left + 6, y))
+        await pilot.hover("#reading-pane", offset=(left + 19, y))
+        await pilot.mouse_up("#reading-pane", offset=(left + 19, y))
+        await pilot.pause()
+        assert pane.selected_unit == Unit("paragraph", 0)
+        text = pane.article.blocks[0].text if pane.article else ""
+        assert pane._excerpt is not None
+        _block, start, end = pane._excerpt
+        assert text[start:end] == "little blue ferry"
+        await pilot.press("s")
+        assert last_message(app).startswith("Saved excerpt")
+    (saved,) = session.store().list_quotes()
+    assert saved.kind == "sentence" and saved.text == "little blue ferry"
