@@ -426,10 +426,12 @@ class SavedState:
         kind = KIND_NAMES.get(row.kind, row.kind)
         name = " ".join(p for p in (row.speaker, f"@{row.handle}" if row.handle else None) if p)
         who = f" by {name}" if name else ""
+        # Short, one-line, plain toasts: a toast's cost grows with its lines and styling
+        # (a 3-line or warning toast takes about twice as long to paint: over a frame).
         if created:
-            self._notify(f"Saved {kind}{who}: “{_snippet(row.text)}”. B lists your quotes.")
+            self._notify(f"Saved {kind}{who}.")
         else:
-            self._notify(f"Already saved: this {kind}{who}.", severity="warning")
+            self._notify(f"Already saved ({kind}).")
 
     # ----------------------------------------------------------------- bookmarks screen
     def show_bookmarks(self) -> None:
