@@ -108,8 +108,9 @@ async def measure(folder: Path, rows: int, presses: int) -> dict[str, list[float
                 return
             timings[bucket].append((time.perf_counter() - start) * 1000)
 
-        for _ in range(presses):
-            # Baseline: the same kind of toast with no state work at all.
+        # Interleaved, so every key is timed under the same conditions (load, garbage, toasts).
+        for index in range(presses):
+            # Baseline: a toast alone, with no state work at all.
             await pilot.pause()
             app.clear_notifications()
             await pilot.pause()
@@ -118,17 +119,11 @@ async def measure(folder: Path, rows: int, presses: int) -> dict[str, list[float
             app.notify("Baseline toast.", markup=False)
             await asyncio.wait_for(frame.wait(), timeout=2)
             timings["baseline: a toast alone"].append((time.perf_counter() - start) * 1000)
-        for _ in range(presses):
             await timed("m", "m (toggle read)")
-        for _ in range(presses):
             await timed("b", "b (toggle bookmark)")
-        for _ in range(presses):
             await pilot.press("right_square_bracket")
             await timed("s", "s (save a new unit)")
-        for _ in range(presses):
             await timed("s", "s (already saved)")
-        for index in range(presses):
-            await pilot.press("right_square_bracket")
             await timed("full_stop" if index % 2 else "greater_than_sign", ". / > (sentence range)")
         for _ in range(max(3, presses // 10)):
             await timed("f", "f (filter cycle)")
