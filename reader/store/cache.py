@@ -344,6 +344,22 @@ def _unpack(blob: bytes) -> dict[str, Any]:
     return data
 
 
+_FALLBACK: list[Path] = []
+
+
+def _fallback_dir() -> Path:
+    """A private temporary folder for caches whose data dir cannot be written."""
+    if not _FALLBACK:
+        import atexit
+        import shutil
+        import tempfile
+
+        folder = Path(tempfile.mkdtemp(prefix="reader-cache-"))
+        atexit.register(shutil.rmtree, folder, ignore_errors=True)
+        _FALLBACK.append(folder)
+    return _FALLBACK[0]
+
+
 class ArticleCache:
     """The parsed-article cache. Open with `ArticleCache.open(data_dir)` or `ArticleCache(path)`.
 
@@ -371,14 +387,27 @@ class ArticleCache:
                 self.rebuilt = True
                 self.conn = self._open()
         except (OSError, sqlite3.Error) as exc:
-            # A read-only or full data dir: index into memory, only this run is slower.
+            # A read-only or full data dir: index into a temporary file instead. A file, not
+            # ":memory:", so that the app's other threads (each with its own connection) see
+            # the same cache; memory only when even the temporary folder is unusable.
             self.messages.append(
                 f"cannot use the article cache {self.path} ({exc}); using a temporary one"
             )
-            self.path = Path(":memory:")
-            self.conn = self._open()
+            self.conn = self._open_fallback()
         if self.rebuilt:
             self.messages.append(f"the article cache {self.path} was unreadable and was rebuilt")
+
+    def _open_fallback(self) -> sqlite3.Connection:
+        # One temporary file per wanted path and process: the app's threads share it, other
+        # processes and other data dirs do not. Removed at exit (it is only a cache).
+        key = hashlib.sha1(str(self.path).encode("utf-8", "surrogatepass")).hexdigest()[:12]
+        try:
+            self.path = _fallback_dir() / key / CACHE_FILE
+            self.path.parent.mkdir(exist_ok=True)
+            return self._open()
+        except (OSError, sqlite3.Error):
+            self.path = Path(":memory:")
+            return self._open()
 
     @classmethod
     def open(cls, data_dir: Path | str, *, fts: bool | None = None) -> ArticleCache:

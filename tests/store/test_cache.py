@@ -330,13 +330,18 @@ def test_older_schema_version_is_rebuilt(tmp_path: Path) -> None:
         assert c.rebuilt and c.count() == 0
 
 
-def test_unusable_data_dir_falls_back_to_memory(tmp_path: Path) -> None:
+def test_unusable_data_dir_falls_back_to_a_temporary_cache(tmp_path: Path) -> None:
     blocker = tmp_path / "a-file"
     blocker.write_text("x")
     with ArticleCache.open(blocker / "data") as c:
         assert c.messages and "temporary" in c.messages[0]
+        assert not str(c.path).startswith(str(tmp_path))
         put(c, "/l/1", make("Still searchable."))
         assert len(c.search("searchable")) == 1
+        # A second connection (the app's indexing thread) sees the same temporary cache.
+        with ArticleCache.open(blocker / "data") as other:
+            assert other.path == c.path
+            assert len(other.search("searchable")) == 1
 
 
 def test_two_connections_one_writing_one_reading(tmp_path: Path) -> None:
@@ -434,7 +439,7 @@ def test_a_locked_cache_is_never_deleted(tmp_path: Path, monkeypatch: pytest.Mon
     monkeypatch.setattr("reader.store.sqlite.BUSY_TIMEOUT_MS", 50)
     try:
         with ArticleCache(path) as c:
-            assert c.messages and ":memory:" in str(c.path)
+            assert c.messages and c.path != path
     finally:
         holder.execute("ROLLBACK")
         holder.close()
