@@ -435,3 +435,17 @@ async def test_views_scroll_to_the_tweet_in_a_narrow_terminal(tmp_path: Path) ->
         assert app.pane.article is not None and app.pane.article.title == "A long walk to the wreck"
         assert app.pane.scroll_offset.y > 0
         assert "@pierwatch_test" in pane_text(app)
+
+
+async def test_an_unwritable_data_dir_still_lists_the_library(tmp_path: Path) -> None:
+    # The cache falls back to a temporary file; the list (main thread) and the indexer
+    # (a worker thread, its own connection) must share it, or the list stays empty.
+    write_library(tmp_path / "library")
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("x")  # no directory can be made under a file, even as root
+    app = make_app(tmp_path / "library", blocker / "data")
+    async with app.run_test(size=SIZE) as pilot:
+        await indexed(pilot)
+        shown = list_text(app)
+        assert "Harbour wall repairs" in shown and "Community orchard" in shown
+        assert len(app.article_list.rows) == 3
