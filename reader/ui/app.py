@@ -168,8 +168,8 @@ class ReaderApp(App[int]):
         Binding(
             "slash",
             "filter",
-            "Filter",
-            tooltip="Filter the list by title as you type",
+            "Search",
+            tooltip="Search the library as you type (titles, text, tweets, captions, quotes)",
             id="app.filter",
         ),
         Binding(
