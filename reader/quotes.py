@@ -169,12 +169,17 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
             if "「" not in text:
                 continue
         spans = _spans(text)
+        block_speaker: str | None = None  # the last speaker named for a quote in this block
         i = 0
         while i < len(spans):
             span = spans[i]
             speaker, attr_end = _speaker_after(text, span.close)
             if speaker is None:
                 speaker = _speaker_before(text, span.open)
+            if speaker is None and block_speaker is not None:
+                # News style names a speaker once a paragraph: `"A," said Ines Marlow, who
+                # ... years. "B."` -- B is hers too.
+                speaker = block_speaker
             end = span.end
             parts = [text[span.start : span.end]]
             # A quote split around its attribution: `"A," she said. "B."` is one quote.
@@ -202,6 +207,8 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                 and not speaker.startswith("The ")  # `The ... Department`: not a he or she
             ):
                 last_named = (index, speaker)
+            if speaker is not None:
+                block_speaker = speaker
             if words >= 3 or (speaker is not None and words >= 1):
                 first = parts[0].rstrip()
                 if len(parts) > 1 and first.endswith(","):

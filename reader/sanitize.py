@@ -22,7 +22,7 @@ _ESCAPE_SEQUENCE = re.compile(
     """,
     re.VERBOSE | re.DOTALL,
 )
-# C0 except tab and newline, DEL, C1; bidi embeddings/overrides/isolates; BOM / word joiner oddities.
+# C0 except tab and newline, DEL, C1; bidi embeddings, overrides and isolates; BOM; annotations.
 _CONTROL = re.compile(
     "[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u206a-\u206f\ufeff\ufff9-\ufffb]"
 )

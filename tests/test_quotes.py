@@ -97,3 +97,25 @@ def test_french_and_spanish_attributions_name_the_speaker():
     assert es.speaker == "una usuaria"
     (selon,) = quotes_of("Selon la préfecture, « la situation est sous contrôle ce matin ».")
     assert selon.speaker == "la préfecture"
+
+
+def test_a_second_quote_in_the_paragraph_keeps_the_named_speaker() -> None:
+    # The attribution carries an appositive, so the two quotes are not joined into one;
+    # the second is still hers (one speaker a paragraph, unless another is named).
+    text = (
+        '"We missed the crossing more than we expected," said Ines Marlow, who has taken '
+        'the boat to work for eleven years. "The bus round the bay takes forty minutes."'
+    )
+    quotes = find_quotes((Paragraph(text),))
+    assert [(q.text, q.speaker) for q in quotes] == [
+        ("We missed the crossing more than we expected,", "Ines Marlow"),
+        ("The bus round the bay takes forty minutes.", "Ines Marlow"),
+    ]
+
+
+def test_a_quote_in_another_paragraph_does_not_inherit_the_speaker() -> None:
+    blocks = (
+        Paragraph('"The pier is safe again," said Ines Marlow, the harbour engineer.'),
+        Paragraph('Not everyone agreed. "It still shakes when the ferry docks."'),
+    )
+    assert [q.speaker for q in find_quotes(blocks)] == ["Ines Marlow", None]

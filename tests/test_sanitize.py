@@ -43,7 +43,8 @@ def test_clean_text_normalises_line_endings_entities_and_nfc() -> None:
 
 def test_markup_is_left_as_literal_text() -> None:
     # Markup is not ours to interpret: the core keeps it verbatim, the UI renders it as text.
-    assert clean_line("[bold]Loud[/bold] [@click=app.quit]x[/]") == "[bold]Loud[/bold] [@click=app.quit]x[/]"
+    markup = "[bold]Loud[/bold] [@click=app.quit]x[/]"
+    assert clean_line(markup) == markup
 
 
 def test_clean_line_folds_whitespace() -> None:
