@@ -20,6 +20,8 @@ pattern matches the start of the text wins, and `FALLBACK` (scraped text) takes 
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import importlib
 import re
 import stat
@@ -223,3 +225,25 @@ def _parse(path: Path, text: str, source: str, where: str | Path | None = None) 
         raise LoadError(where, f"not valid {spec.name}: {reason}") from None
     except Exception as exc:  # noqa: BLE001 - one bad file must never stop a whole library
         raise LoadError(where, f"{spec.name} parser failed ({type(exc).__name__})") from exc
+
+
+@functools.cache
+def parser_fingerprint() -> str:
+    """A digest of the code that turns files into articles (formats, quotes, sanitising, model).
+
+    Caches of parsed articles record it: after an upgrade that changes the parser, their
+    entries are stale and every file is read again, so nobody keeps old parses for ever.
+    """
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    sources = sorted((root / "formats").glob("*.py")) + [
+        root / name for name in ("quotes.py", "sanitize.py", "model.py", "decode.py")
+    ]
+    for source in sources:
+        try:
+            digest.update(source.name.encode() + b"\0" + source.read_bytes())
+        except OSError:  # a frozen or zipped install: fall back to the version alone
+            from reader import __version__
+
+            return f"v{__version__}"
+    return digest.hexdigest()[:16]

@@ -31,6 +31,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, NamedTuple
 
+from reader.formats import parser_fingerprint
 from reader.model import Article, ArticleSummary, PhotoCaption, Tweet, parse_iso_date
 from reader.query import Query, first_match, fold, make_snippet, parse_query
 from reader.store.sqlite import connect, transaction
@@ -439,15 +440,22 @@ class ArticleCache:
         conn.execute("PRAGMA cache_size = -16000")
         try:
             mode = "fts5" if self.fts else "like"
+            parser = parser_fingerprint()
             with transaction(conn):
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
-                found = None
+                found: dict[str, str] = {}
                 if version == CACHE_VERSION:
-                    row = conn.execute("SELECT value FROM meta WHERE key = 'search'").fetchone()
-                    found = row[0] if row else None
-                if version != CACHE_VERSION or found != mode:
+                    found = dict(conn.execute("SELECT key, value FROM meta"))
+                if version != CACHE_VERSION or found.get("search") != mode:
                     if version != 0:
                         self.rebuilt = True
+                if (
+                    version != CACHE_VERSION
+                    or found.get("search") != mode
+                    or found.get("parser") != parser
+                ):
+                    # Articles parsed by other parser code are stale: start afresh (quietly
+                    # when only the parser changed; the next index reads every file again).
                     self._drop_all(conn)
                     for statement in _SCHEMA.split(";"):
                         if statement.strip():
@@ -462,6 +470,7 @@ class ArticleCache:
                             (8 << 20,),
                         )
                     conn.execute("INSERT INTO meta VALUES ('search', ?)", (mode,))
+                    conn.execute("INSERT INTO meta VALUES ('parser', ?)", (parser,))
                     conn.execute(f"PRAGMA user_version = {CACHE_VERSION}")
             if self.rebuilt:
                 self._adopt_layout(conn)

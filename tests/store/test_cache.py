@@ -482,3 +482,18 @@ def test_a_file_from_an_older_version_gets_the_current_layout(tmp_path: Path) ->
         assert pragmas == [16384, 2, "wal"]
         put(c, "/l/1", make("Fresh start."))
         assert c.count() == 1
+
+
+def test_articles_parsed_by_other_parser_code_are_dropped_quietly(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / CACHE_FILE
+    with ArticleCache(path) as c:
+        put(c, "/l/1", make("Parsed by the old parser."))
+        assert c.count() == 1
+    with ArticleCache(path) as c:  # same parser: kept
+        assert c.count() == 1
+    monkeypatch.setattr("reader.store.cache.parser_fingerprint", lambda: "an-upgraded-parser")
+    with ArticleCache(path) as c:
+        assert c.count() == 0  # every file is read again by the next index
+        assert not c.rebuilt and not c.messages  # an upgrade is not damage: nothing to say
