@@ -68,6 +68,7 @@ async def measure(folder: Path, rows: int, presses: int) -> dict[str, list[float
         "s (already saved)": [],
         ". / > (sentence range)": [],
         "f (filter cycle)": [],
+        "M (mark all read)": [],
     }
     missed: dict[str, int] = {}
     # The part that is ours: time inside the SavedState call each key makes (SQLite write,
@@ -127,6 +128,10 @@ async def measure(folder: Path, rows: int, presses: int) -> dict[str, list[float
             await timed("full_stop" if index % 2 else "greater_than_sign", ". / > (sentence range)")
         for _ in range(max(3, presses // 10)):
             await timed("f", "f (filter cycle)")
+        for _ in range(max(3, presses // 20)):
+            # Every row unread again first, so that each press writes all of them.
+            app.flags.read.clear()  # type: ignore[attr-defined]
+            await timed("M", "M (mark all read)")
     store.close()
     for name, values in handler.items():
         timings[f"  in {name}()"] = values

@@ -725,11 +725,7 @@ class ArticleCache:
     def _summaries(
         self, order: Order, under: Sequence[str] | None, limit: int | None, offset: int
     ) -> list[ArticleSummary]:
-        order_by = {
-            "date": "date_key, title_key, source",
-            "title": "title_key, source",
-            "source": "path, position",
-        }[order]
+        order_by = _ORDER_BY[order]
         if under is not None and self._covers_everything(under):
             under = None
         where, params = _scope(under)
@@ -755,6 +751,23 @@ class ArticleCache:
         if limit is not None and big is not None:
             out = out[offset : offset + limit]
         return out
+
+    def ids(self, order: Order = "date", *, under: Sequence[str] | None = None) -> list[str]:
+        """The article id of every row of `summaries(order, under=under)`, in that order.
+
+        For counting and narrowing 100,000 rows by read or bookmark marks without building a
+        row object for each (tens of milliseconds instead of most of a second).
+        """
+        order_by = _ORDER_BY[order]
+        if under is not None and self._covers_everything(under):
+            under = None
+        where, params = _scope(under)
+        big = _big_scope(under)
+        sql = f"SELECT id, path FROM articles {where} ORDER BY {order_by}"
+        rows = self.conn.execute(sql, params)
+        if big is None:
+            return [aid for aid, _path in rows]
+        return [aid for aid, path in rows if path in big]
 
     def summaries_by_id(self, ids: Iterable[str]) -> dict[str, ArticleSummary]:
         """List rows for these article ids (search results, a shared tweet's articles)."""
@@ -1142,6 +1155,14 @@ class _PathSet:
                 return False
             current = current[:cut] if cut > 0 else ("/" if current != "/" else "")
         return False
+
+
+# The list orders of `summaries` and `ids`, served by the articles table's indexes.
+_ORDER_BY: dict[str, str] = {
+    "date": "date_key, title_key, source",
+    "title": "title_key, source",
+    "source": "path, position",
+}
 
 
 def _big_scope(under: Sequence[str] | None) -> _PathSet | None:

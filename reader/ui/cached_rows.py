@@ -48,6 +48,7 @@ class CachedRows:
         # at a growing OFFSET cost: after SCAN_MISSES pages read on demand, read all at once.
         self._misses = 0
         self._all: list[ArticleSummary] | None = None
+        self._ids: list[str] | None = None
 
     query = ""
     """No filter: the whole library."""
@@ -137,10 +138,23 @@ class CachedRows:
         """Every row (reads the whole list: for exports, not for the screen)."""
         return self._cache.summaries(under=self._under)
 
+    def ids(self) -> list[str]:
+        """Every row's article id, in list order (one query of ids, read once per snapshot:
+        ~40 ms at 100,000 rows, where building the rows costs most of a second)."""
+        if self._ids is None:
+            if self._all is not None:
+                self._ids = [summary.id for summary in self._all]
+            else:
+                self._ids = self._cache.ids(under=self._under)
+            self._total = len(self._ids)
+        return self._ids
+
     def unread(self, read_ids: Iterable[str]) -> int:
-        """Articles not in `read_ids`, counted without listing the library."""
-        ids = list(read_ids)
-        return max(0, self._total - len(self._cache.summaries_by_id(ids))) if ids else self._total
+        """Rows whose article is not in `read_ids`, counted without building the rows."""
+        read = read_ids if isinstance(read_ids, (set, frozenset)) else set(read_ids)
+        if not read:
+            return self._total
+        return sum(1 for article_id in self.ids() if article_id not in read)
 
     @property
     def under(self) -> list[str] | None:
@@ -196,6 +210,10 @@ class SearchRows:
 
     def __getitem__(self, index: int) -> ArticleSummary:
         return self._rows[index]
+
+    def ids(self) -> list[str]:
+        """Every match's article id, best first."""
+        return [row.id for row in self._rows]
 
     def index_of(self, article_id: str, *, near: int | None = None) -> int | None:
         if self._positions is None:

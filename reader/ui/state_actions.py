@@ -50,10 +50,16 @@ class FlaggedRows:
     """
 
     def __init__(self, base: RowSource, keep: set[str], invert: bool, pinned: str | None) -> None:
+        from reader.ui.rows import row_ids
+
         self.base = base
-        # Positions in `base` of the rows shown, ascending (for binary-search lookups).
+        # Positions in `base` of the rows shown, ascending (for binary-search lookups); decided
+        # on ids alone, so that 100,000 cached rows are not all built to show a screenful.
+        self._base_ids = row_ids(base)
         self._view = [
-            i for i in range(len(base)) if ((base[i].id in keep) != invert) or base[i].id == pinned
+            i
+            for i, article_id in enumerate(self._base_ids)
+            if ((article_id in keep) != invert) or article_id == pinned
         ]
 
     def __len__(self) -> int:
@@ -73,6 +79,10 @@ class FlaggedRows:
 
     def filtered(self, query: str) -> RowSource:
         return self.base.filtered(query)
+
+    def ids(self) -> list[str]:
+        """The article id of every row shown, in order."""
+        return [self._base_ids[i] for i in self._view]
 
 
 @dataclass
@@ -266,9 +276,9 @@ class SavedState:
     def mark_all_read(self) -> None:
         """`M`: mark every article in the current list (filters applied) read."""
         from reader.store.state import StoreError
+        from reader.ui.rows import row_ids
 
-        rows = self.app.article_list.rows
-        ids = [rows[i].id for i in range(len(rows))]
+        ids = row_ids(self.app.article_list.rows)
         flags = self.app.flags
         error: StoreError | None = None
         try:

@@ -90,3 +90,35 @@ def test_search_rows_are_best_first_and_mark_title_words(cache: ArticleCache) ->
     assert isinstance(table, SearchRows) and len(table) == 7
     assert table.title_spans("Tide table number 4") == [(0, 4), (5, 10)]
     assert len(rows.filtered('"*NEAR(-')) == 0  # FTS syntax is data
+
+
+def test_ids_follow_the_list_order_in_every_scope(cache: ArticleCache) -> None:
+    scope = cache.scope  # type: ignore[attr-defined]
+    for under in (None, scope, [scope[0] + "/a3.md", scope[0] + "/a5.md"]):
+        assert cache.ids(under=under) == [s.id for s in cache.summaries(under=under)]
+    for order in ("title", "source"):
+        assert cache.ids(order) == [s.id for s in cache.summaries(order)]  # type: ignore[arg-type]
+
+
+def test_unread_and_flag_filter_use_ids_and_never_build_every_row(
+    cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from reader.ui.rows import row_ids
+    from reader.ui.state_actions import FlaggedRows
+
+    monkeypatch.setattr(cached_rows, "PAGE_ROWS", 2)
+    rows = CachedRows(cache, cache.scope)  # type: ignore[attr-defined]
+    expected = cache.summaries(under=cache.scope)  # type: ignore[attr-defined]
+    # At 100,000 rows building them all costs most of a second: counting and filtering by
+    # read marks must not.
+    monkeypatch.setattr(cache, "summaries", lambda **kw: pytest.fail("built every row"))
+    monkeypatch.setattr(cache, "summaries_by_id", lambda ids: pytest.fail("built every row"))
+    read = {expected[1].id, expected[4].id, "not-in-the-library"}
+    assert rows.unread(read) == 5
+    assert rows.unread(set()) == 7
+    unread = FlaggedRows(rows, read, True, pinned=expected[4].id)
+    assert [unread[i].id for i in range(len(unread))] == [
+        s.id for n, s in enumerate(expected) if n != 1
+    ]
+    assert row_ids(unread) == [s.id for n, s in enumerate(expected) if n != 1]
+    assert unread.index_of(expected[4].id) == 3
