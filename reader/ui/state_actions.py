@@ -29,6 +29,9 @@ if TYPE_CHECKING:
     from reader.ui.app import ReaderApp
     from reader.ui.rows import RowSource
 
+POSITION_SAVE_SECONDS = 5.0
+"""How often the open article's reading position is saved while it is read."""
+
 FilterMode = Literal["all", "unread", "bookmarked"]
 FILTER_MODES: tuple[FilterMode, ...] = ("all", "unread", "bookmarked")
 
@@ -149,6 +152,10 @@ class SavedState:
             if theme and theme != app.theme:
                 app.theme = theme
             app.watch(app, "theme", self._theme_changed, init=False)
+            # The open article's place is also kept every few seconds, not only when another
+            # article opens or the app quits: a killed terminal loses at most that much
+            # reading. A check costs nothing when the place is unchanged (no write).
+            app.set_interval(POSITION_SAVE_SECONDS, self.leaving, name="keep reading position")
         for message in self.messages:
             app.notify(message, title="reader", severity="warning", timeout=12, markup=False)
 

@@ -333,6 +333,26 @@ async def test_each_article_reopens_where_it_was_left(session: Session) -> None:
         assert app.pane.scroll_offset.y == 0
 
 
+async def test_the_reading_place_is_kept_while_reading_not_only_on_leaving(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A terminal closed or killed mid-article must not lose the place: it is saved every few
+    # seconds (here shortened) while the article stays open.
+    monkeypatch.setattr("reader.ui.state_actions.POSITION_SAVE_SECONDS", 0.05)
+    app = session.app()
+    async with app.run_test(size=SHORT) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "space")
+        await press_unit(pilot, FERRY_CAPTION)
+        await pilot.pause(0.3)
+        y = app.pane.reading_position()
+        assert y > 0
+        with StateStore.open(session.folder) as other:  # what a crash now would leave
+            saved = other.get_position(FERRY)
+        assert saved is not None
+        assert (saved.scroll_y, saved.unit) == (round(y, 3), FERRY_CAPTION)
+
+
 async def test_the_chosen_theme_is_remembered(session: Session) -> None:
     app = session.app()
     async with app.run_test(size=SIZE) as pilot:
