@@ -88,6 +88,32 @@ class FlaggedRows:
         return [self._base_ids[i] for i in self._view]
 
 
+def _binding_ids() -> set[str]:
+    """Every binding id the app's widgets and screens declare (what a keymap can name)."""
+    import importlib
+
+    from textual.binding import Binding
+
+    ids: set[str] = set()
+    for name in (
+        "app",
+        "article_list",
+        "reading_pane",
+        "outline",
+        "bookmarks",
+        "library_views",
+        "screens",
+        "search",
+    ):
+        module = importlib.import_module(f"reader.ui.{name}")
+        for value in vars(module).values():
+            if isinstance(value, type) and value.__module__ == module.__name__:
+                ids.update(
+                    b.id for b in getattr(value, "BINDINGS", ()) if isinstance(b, Binding) and b.id
+                )
+    return ids
+
+
 @dataclass
 class Excerpt:
     """A part of one block chosen with the sentence keys (or found again from a bookmark).
@@ -162,11 +188,21 @@ class SavedState:
     def _keymap(self) -> dict[str, str]:
         # The config may name a binding by its action ("toggle_read") or by its full id
         # ("app.toggle_read"): both work.
-        known = {b.id for b in self.app.BINDINGS if hasattr(b, "id") and b.id}  # type: ignore[union-attr]
+        if not self.config.keymap:
+            return {}
+        known = _binding_ids()
         keymap: dict[str, str] = {}
         for binding_id, keys in self.config.keymap.items():
             if binding_id not in known and f"app.{binding_id}" in known:
                 binding_id = f"app.{binding_id}"
+            if binding_id not in known:
+                # A typo must not pass silently: say which entry does nothing.
+                where = self.config.path or "config"
+                self.messages.append(
+                    f"{where}: keymap.{binding_id}: no such binding (the README's Configuration "
+                    "section lists the ids); the other keys apply"
+                )
+                continue
             keymap[binding_id] = keys
         return keymap
 

@@ -383,6 +383,23 @@ async def test_keymap_from_the_config_rebinds_a_key(session: Session) -> None:
         assert "X" in app.keys_markdown() or "x" in app.keys_markdown()
 
 
+async def test_a_keymap_entry_naming_no_binding_is_reported_and_the_rest_apply(
+    session: Session,
+) -> None:
+    app = session.app(
+        settings=Config(
+            keymap={"toggle_raed": "x", "list.cursor_down": "J", "app.toggle_bookmark": "z"}
+        )
+    )
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        shown = messages(app)
+        assert any("keymap.toggle_raed" in m and "no such binding" in m for m in shown)
+        assert not any("cursor_down" in m or "toggle_bookmark" in m for m in shown)
+        await pilot.press("J", "z")  # a widget's binding id works as well as the app's
+        assert app.flags.is_bookmarked(MARKET)
+
+
 async def test_a_bad_config_value_is_named_and_the_app_starts_with_defaults(
     tmp_path: Path, session: Session
 ) -> None:
