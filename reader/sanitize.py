@@ -29,6 +29,21 @@ _CONTROL = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
+# Tab, newline and printable ASCII: no `_CONTROL` character is among them.
+_PLAIN_BYTES = bytes([9, 10, *range(32, 127)])
+
+
+def _has_controls(text: str) -> bool:
+    """`_CONTROL.search(text) is not None`, about four times faster.
+
+    Encoding and deleting bytes run at memory speed; what is left is only the characters that
+    are not plain ASCII, in order (UTF-8 never puts an ASCII byte inside a longer sequence), and
+    the regex searches that instead of every character of the text.
+    """
+    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES)
+    return bool(rest) and _CONTROL.search(rest.decode("utf-8", "surrogatepass")) is not None
+
+
 def strip_controls(text: str) -> str:
     """Remove terminal escape sequences, control characters and bidi overrides.
 
@@ -37,7 +52,7 @@ def strip_controls(text: str) -> str:
     """
     # Every escape sequence starts with a character `_CONTROL` matches: text without any (nearly
     # all text) is returned after one fast scan instead of two substitutions.
-    if not text or _CONTROL.search(text) is None:
+    if not text or not _has_controls(text):
         return text
     text = _ESCAPE_SEQUENCE.sub("", text)
     return _CONTROL.sub("", text)
@@ -45,10 +60,12 @@ def strip_controls(text: str) -> str:
 
 def clean_text(text: str, *, unescape_entities: bool = True) -> str:
     """Normalise a whole document: line endings, HTML entities, NFC, then `strip_controls`."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:  # one scan when there is none (nearly always), not two
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     if unescape_entities and "&" in text:
         text = html.unescape(text)
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        if "\r" in text:
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = unicodedata.normalize("NFC", text)
     return strip_controls(text)
 

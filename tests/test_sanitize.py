@@ -49,3 +49,13 @@ def test_markup_is_left_as_literal_text() -> None:
 
 def test_clean_line_folds_whitespace() -> None:
     assert clean_line("  A\u00a0title\n  on\ttwo lines ") == "A title on two lines"
+
+
+def test_control_check_agrees_with_the_regex_for_every_character() -> None:
+    from reader.sanitize import _CONTROL, _has_controls
+
+    for cp in range(0x110000):
+        text = f"a{chr(cp)}\n"
+        assert _has_controls(text) == (_CONTROL.search(text) is not None), hex(cp)
+    assert not _has_controls("plain\ttext\n“curly” — 🌊")
+    assert _has_controls("x\ud800y\u202e")  # a lone surrogate does not hide what follows
