@@ -340,7 +340,7 @@ class ReaderApp(App[int]):
         self._loader: Loader = loader or load_articles
         # Anything with SessionFlags' methods works here (a store-backed one, later).
         self.flags = flags if flags is not None else SessionFlags()
-        self.rows = SummaryRows()
+        self.rows: SummaryRows | CachedRows = SummaryRows()
         self.problems: list[Problem] = []
         self.library_loading = True
         # Articles parsed in this session, by id: the reading pane's source (see `article`).
@@ -495,6 +495,8 @@ class ReaderApp(App[int]):
         for article in message.articles:
             self._articles[article.id] = article
         if message.articles:
+            # Articles arrive this way only when the library is read without the cache.
+            assert isinstance(self.rows, SummaryRows)
             self.use_rows(self.rows.with_added(a.summary() for a in message.articles))
         self.problems.extend(message.problems)
         if message.done:
@@ -516,7 +518,7 @@ class ReaderApp(App[int]):
                 )
         self._update_summary()
 
-    def use_rows(self, rows: SummaryRows) -> None:
+    def use_rows(self, rows: SummaryRows | CachedRows) -> None:
         """Show `rows` as the library (the current title filter re-applied)."""
         self._unread = None
         self.rows = rows
@@ -842,9 +844,9 @@ class ReaderApp(App[int]):
 
     def action_library_views(self, start: str = "") -> None:
         """Every tweet by account, every quote by speaker, the articles sharing a tweet."""
-        from reader.ui.library_views import VIEWS, show_library_views
+        from reader.ui.library_views import VIEWS, ViewName, show_library_views
 
-        names = {name: name for name, _, _ in VIEWS}
+        names: dict[str, ViewName] = {name: name for name, _, _ in VIEWS}
         show_library_views(self, names.get(start))
 
     # s, b, m, M, f, B and the sentence keys: saved state, see reader/ui/state_actions.py.

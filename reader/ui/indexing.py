@@ -14,7 +14,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual.message import Message
 from textual.worker import get_current_worker
@@ -111,7 +111,7 @@ def open_library(paths: list[str], data_dir: str | None) -> tuple[CachedLibrary 
     return library, "; ".join(cache.messages)
 
 
-def index_library(app: App[object], paths: list[str], data_dir: Path) -> None:
+def index_library(app: App[Any], paths: list[str], data_dir: Path) -> None:
     """Bring the cache up to date with `paths`, posting `LibraryIndexed` to `app`.
 
     Runs in a thread worker (`app.run_worker(..., thread=True)`); opens its own cache.
@@ -172,7 +172,7 @@ def _start_resource_tracker() -> None:
         sys.stderr = captured
 
 
-def page_prefetcher(app: App[object], data_dir: Path) -> Callable[[CachedRows, list[int]], None]:
+def page_prefetcher(app: App[Any], data_dir: Path) -> Callable[[CachedRows, list[int]], None]:
     """A `CachedRows.prefetcher` reading pages in a thread worker (its own connection)."""
     from reader.ui.cached_rows import PAGE_ROWS
 
