@@ -45,7 +45,8 @@ _NAME = (
 )
 # After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
 _AFTER = re.compile(
-    r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,[^,.\"“”]{1,80}?,?)?\s+(?:" + _VERBS + r")\b"
+    r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,(?P<apposition>[^,.\"“”]{1,80}?),?)?\s+"
+    r"(?:" + _VERBS + r")\b"
     r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
     r"|(?:according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
 )
@@ -56,6 +57,9 @@ _BEFORE = re.compile(
 )
 _BEFORE_ACCORDING = re.compile(
     r"(?:according\s+to|selon|según)\s+(?P<s>" + _NAME + r")[,:]?\s*$", re.IGNORECASE
+)
+_PROPER_NAME = re.compile(
+    r"[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
 )
 _WORD = re.compile(r"\w+")
 # One word of each attribution, for a cheap test before the regexes (`a déclaré` -> `déclaré`).
@@ -130,6 +134,10 @@ def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     if not m:
         return None, pos
     name = m.group("s1") or m.group("s2") or m.group("s3")
+    apposition = m.group("apposition")
+    if apposition and name and name[0].islower() and _PROPER_NAME.fullmatch(apposition.strip()):
+        # `the duty captain, Hal Severin, said`: the person's name beats their role.
+        name = apposition
     return _clean_speaker(name), m.end()
 
 
@@ -212,7 +220,9 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                 block_speaker = speaker
             if words >= 3 or (speaker is not None and words >= 1):
                 first = parts[0].rstrip()
-                if len(parts) > 1 and first.endswith(","):
+                if first.endswith(","):
+                    # `"A," she said`: the comma belongs to the sentence around the quote;
+                    # saved on its own, the quote reads as the sentence it is.
                     first = first[:-1] + "."
                 quote_text = " ".join([first, *(p.strip() for p in parts[1:])]).strip()
                 quotes.append(Quote(quote_text, speaker, index, span.start, end))

@@ -13,12 +13,12 @@ def quotes_of(*paragraphs: str):
 
 def test_straight_quote_with_speaker_after():
     (q,) = quotes_of('"The pier is safe again," the harbour master said on Monday.')
-    assert (q.text, q.speaker) == ("The pier is safe again,", "the harbour master")
+    assert (q.text, q.speaker) == ("The pier is safe again.", "the harbour master")
 
 
 def test_curly_quote_with_said_before_the_name():
     (q,) = quotes_of("“We will rebuild the sea wall by spring,” said Ana Ruiz, the engineer.")
-    assert (q.text, q.speaker) == ("We will rebuild the sea wall by spring,", "Ana Ruiz")
+    assert (q.text, q.speaker) == ("We will rebuild the sea wall by spring.", "Ana Ruiz")
 
 
 def test_quote_split_around_its_attribution_is_one_quote():
@@ -60,7 +60,7 @@ def test_pronoun_resolved_to_the_last_named_speaker_nearby_or_none():
 def test_scare_quotes_are_skipped_unless_attributed():
     assert quotes_of('The so-called "reform" was dropped, and the "plan" too.') == ()
     (q,) = quotes_of('"Shameful," the minister said.')
-    assert (q.text, q.speaker) == ("Shameful,", "the minister")
+    assert (q.text, q.speaker) == ("Shameful.", "the minister")
 
 
 def test_guillemets_and_offsets_into_the_block():
@@ -103,12 +103,12 @@ def test_a_second_quote_in_the_paragraph_keeps_the_named_speaker() -> None:
     # The attribution carries an appositive, so the two quotes are not joined into one;
     # the second is still hers (one speaker a paragraph, unless another is named).
     text = (
-        '"We missed the crossing more than we expected," said Ines Marlow, who has taken '
+        '"We missed the crossing more than we expected." said Ines Marlow, who has taken '
         'the boat to work for eleven years. "The bus round the bay takes forty minutes."'
     )
     quotes = find_quotes((Paragraph(text),))
     assert [(q.text, q.speaker) for q in quotes] == [
-        ("We missed the crossing more than we expected,", "Ines Marlow"),
+        ("We missed the crossing more than we expected.", "Ines Marlow"),
         ("The bus round the bay takes forty minutes.", "Ines Marlow"),
     ]
 
@@ -119,3 +119,16 @@ def test_a_quote_in_another_paragraph_does_not_inherit_the_speaker() -> None:
         Paragraph('Not everyone agreed. "It still shakes when the ferry docks."'),
     )
     assert [q.speaker for q in find_quotes(blocks)] == ["Ines Marlow", None]
+
+
+def test_a_named_apposition_beats_the_role():
+    text = '"We will not sail blind," the duty captain, Hal Severin, said.'
+    (q,) = quotes_of(text)
+    assert (q.text, q.speaker) == ("We will not sail blind.", "Hal Severin")
+    # The offsets still cover the quoted words as written, comma included.
+    assert text[q.start : q.end] == "We will not sail blind,"
+    # A role in the apposition does not replace a name; a clause is not a name.
+    (q,) = quotes_of('"Two prongs," Lena Hartmann, the club secretary, told the meeting.')
+    assert q.speaker == "Lena Hartmann"
+    (q,) = quotes_of('"Not consulted at all," the mayor, who was angry, said.')
+    assert q.speaker == "the mayor"
