@@ -20,11 +20,11 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
 from reader import __version__
-from reader.formats import LoadError
-from reader.model import Article
 
 if TYPE_CHECKING:
+    from reader.formats import LoadError
     from reader.indexer import IndexProgress
+    from reader.model import Article
     from reader.store.cache import ArticleCache
     from reader.store.state import StateStore
 
@@ -62,7 +62,7 @@ STDIN_SOURCE = "<stdin>"
 
 
 def _stdin_articles() -> list[Article | LoadError]:
-    from reader.formats import MAX_FILE_BYTES, load_bytes
+    from reader.formats import MAX_FILE_BYTES, LoadError, load_bytes
 
     data = sys.stdin.buffer.read(MAX_FILE_BYTES + 1) if sys.stdin is not None else b""
     try:
@@ -73,6 +73,7 @@ def _stdin_articles() -> list[Article | LoadError]:
 
 def _articles(paths: Iterable[str], failures: list[LoadError]) -> Iterator[Article]:
     """Articles under `paths`, in order, reporting each problem on stderr as it happens."""
+    from reader.formats import LoadError
     from reader.library import iter_articles
 
     def chunks() -> Iterator[Article | LoadError]:
@@ -284,6 +285,8 @@ def _add_show(subparsers: _Subparsers) -> None:
 
 
 def _show_targets(args: argparse.Namespace, failures: list[LoadError]) -> list[Article]:
+    from reader.formats import LoadError  # the core is imported by the commands that use it
+
     target: str = args.target
     if target == STDIN or (os.path.exists(target) and not args.paths):
         return list(_articles([target], failures))

@@ -20,9 +20,13 @@ import datetime as _dt
 import hashlib
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal, TypeAlias
+from typing import TYPE_CHECKING, Literal, TypeAlias
 
-from reader.model import Article, Block, PhotoCaption, Quote, Tweet
+if TYPE_CHECKING:
+    from reader.model import Article, Block, Quote
+
+# The model's classes are imported where they are needed: the state store imports this module
+# before the app's first frame, and the model is not needed until an article is open.
 
 QuoteKind: TypeAlias = Literal["tweet", "caption", "quote", "paragraph", "sentence"]
 QUOTE_KINDS: tuple[QuoteKind, ...] = ("tweet", "caption", "quote", "paragraph", "sentence")
@@ -191,6 +195,8 @@ def quote_for_block(
     article: Article, block_index: int, *, created: str | None = None
 ) -> SavedQuote:
     """Save a whole block: a tweet, a photo caption or a paragraph."""
+    from reader.model import PhotoCaption, Tweet
+
     block = article.blocks[block_index]
     base = _base(article, block_index, 0, len(block.text), created)
     if isinstance(block, Tweet):
@@ -227,6 +233,8 @@ def quote_for_span(
     article: Article, block_index: int, start: int, end: int, *, created: str | None = None
 ) -> SavedQuote:
     """Save an arbitrary character span of one block (a mouse selection) as a "sentence"."""
+    from reader.model import Tweet
+
     block = article.blocks[block_index]
     start = max(0, min(start, len(block.text)))
     end = max(start, min(end, len(block.text)))
@@ -251,6 +259,8 @@ def quote_for_unit(
     A `Quote` knows its block; for a block pass `block_index` (blocks are values, so two
     identical paragraphs cannot be told apart by equality); without it, the first equal block.
     """
+    from reader.model import Quote
+
     if isinstance(unit, Quote):
         return quote_for_speech(article, unit)
     if block_index is None:
