@@ -38,7 +38,6 @@ from collections.abc import Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Literal, NamedTuple
 
 from reader.formats import MAX_FILE_BYTES, LoadError, display_path, load_bytes
@@ -257,7 +256,10 @@ def _read_and_parse(key: str, size: int, cached_hash: str | None) -> _Outcome:
         reason = f"file too large ({size / (1024 * 1024):.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)"
         return _Outcome(error=reason)
     try:
-        data = Path(key).read_bytes()
+        # Unbuffered: one read sized by fstat into the bytes object, without the buffered
+        # layer and the Path object (a third of the cost of reading a small file).
+        with open(key, "rb", buffering=0) as handle:
+            data = handle.read()
     except OSError as exc:
         return _Outcome(error=exc.strerror or type(exc).__name__, cache_error=False)
     digest = hashlib.sha256(data).hexdigest()
