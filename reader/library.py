@@ -30,14 +30,6 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
-
-
 def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | LoadError:
     try:
         with os.scandir(folder) as it:
@@ -48,8 +40,11 @@ def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | LoadError:
         return LoadError(folder, exc.strerror or type(exc).__name__)
 
 
-def _walk(root: Path, root_id: tuple[int, int]) -> Iterator[Path | LoadError]:
-    """Files under `root` with a known extension, depth first, sorted by name, hidden skipped.
+def _walk(
+    root: Path, root_id: tuple[int, int]
+) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
+    """Files under `root` with a known extension, depth first, sorted by name, hidden skipped;
+    each with its `os.stat` (symlinks followed), which callers reuse instead of asking again.
 
     Iterative (a deep tree cannot exhaust the recursion limit). A symlink back to a folder
     above is a loop, reported once; a folder reached a second time through another link is
@@ -100,12 +95,12 @@ def _walk(root: Path, root_id: tuple[int, int]) -> Iterator[Path | LoadError]:
                 continue
             stack.append((path, ancestors | {identity}, iter(children)))
         elif stat.S_ISREG(st.st_mode) and path.suffix.lower() in extensions:
-            yield path
+            yield path, st
         # Other files in a folder (images, unknown types, pipes) are not articles: skipped
         # quietly. Named explicitly on the command line, they get a clear reason instead.
 
 
-def _expand_one(raw: str | Path) -> Iterator[Path | LoadError]:
+def _expand_one(raw: str | Path) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
     path = Path(raw)
     try:
         st = path.stat()
@@ -131,20 +126,28 @@ def _expand_one(raw: str | Path) -> Iterator[Path | LoadError]:
     if stat.S_ISDIR(st.st_mode):
         yield from _walk(path, (st.st_dev, st.st_ino))
     else:
-        yield path
+        yield path, st
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
     """Every file named by `paths`, in order, each once (also when reached twice or via a link)."""
+    for item in expand_paths_stat(paths):
+        yield item if isinstance(item, LoadError) else item[0]
+
+
+def expand_paths_stat(
+    paths: Iterable[str | Path],
+) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
+    """`expand_paths` with each file's `os.stat` (following symlinks) taken while walking: the
+    indexer compares size and mtime with its cache without a second system call per file."""
     seen: set[tuple[int, int]] = set()
     for raw in paths:
         for item in _expand_one(raw):
-            if isinstance(item, Path):
-                identity = _file_identity(item)
-                if identity is not None:
-                    if identity in seen:
-                        continue
-                    seen.add(identity)
+            if not isinstance(item, LoadError):
+                identity = (item[1].st_dev, item[1].st_ino)
+                if identity in seen:
+                    continue
+                seen.add(identity)
             yield item
 
 

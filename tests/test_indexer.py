@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import json
 import os
 import threading
@@ -254,9 +255,16 @@ def test_each_file_is_read_once_and_freed_pages_are_released(
     lib = tmp_path / "lib"
     files = write_library(lib, n=200)
     reads: list[str] = []
-    real_open = Path.open  # what Path.read_bytes and reader.formats.read_text both go through
+    real_open = Path.open  # what reader.formats.read_text goes through
     monkeypatch.setattr(
         Path, "open", lambda p, *a, **k: reads.append(str(p)) or real_open(p, *a, **k)
+    )
+    # The indexer reads with the built-in open (unbuffered).
+    monkeypatch.setattr(
+        indexer,
+        "open",
+        lambda p, *a, **k: reads.append(str(p)) or builtins.open(p, *a, **k),
+        raising=False,
     )
     run([lib], cache, workers=0)
     assert sorted(reads) == sorted(str(f) for f in files)  # hashed and parsed from one read

@@ -469,6 +469,14 @@ class ArticleCache:
                             "INSERT INTO search_text (search_text, rank) VALUES ('hashsize', ?)",
                             (8 << 20,),
                         )
+                        # Every commit (twice a second while indexing) writes a segment; by
+                        # default FTS5 merges them 4 at a time, rewriting the index again and
+                        # again. 16 at a time: a cold index of 10,000 files cost the writer
+                        # about 0.4 s less CPU (of 1.8), and searching the extra segments
+                        # measured no slower.
+                        conn.execute(
+                            "INSERT INTO search_text (search_text, rank) VALUES ('automerge', 16)"
+                        )
                     conn.execute("INSERT INTO meta VALUES ('search', ?)", (mode,))
                     conn.execute("INSERT INTO meta VALUES ('parser', ?)", (parser,))
                     conn.execute(f"PRAGMA user_version = {CACHE_VERSION}")
