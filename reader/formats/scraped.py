@@ -602,7 +602,8 @@ def _tweet_start(
     if first is None:
         return sig.start
     limit = TWEET_LIMIT + 12  # scrapes add or lose a few characters (spaces, line breaks)
-    len_first = tweet_length(first.text.strip())
+    t_first = first.text.strip()
+    len_first = tweet_length(t_first)
     if len_first + 2 > limit:
         return first.start  # a full tweet already: nothing before it can fit
     second = next(more, None)
@@ -611,10 +612,11 @@ def _tweet_start(
     len_second = tweet_length(second.text.strip())
     if len_first + 1 + len_second > limit:
         return first.start  # nothing more fits: no evidence needed (the common case)
-    f_first = _features(first.text, len_first)
     f_second = _features(second.text, len_second)
     units = [first, second, *more]
-    feats: list[_Features | None] = [f_first, f_second] + [None] * (len(units) - 2)
+    # The first unit is in the tweet whatever the scores say: of it, only its words, text and
+    # length count (no features, the scorer never looks at unit 0's).
+    feats: list[_Features | None] = [None, f_second] + [None] * (len(units) - 2)
 
     def feat(i: int) -> _Features | None:
         if i >= len(units):
@@ -624,10 +626,10 @@ def _tweet_start(
             f = feats[i] = _features(units[i].text, tweet_length(units[i].text.strip()))
         return f
 
-    words = list(f_first.words)
+    words = _WORDS.findall(t_first.casefold())
     tweet_words = " " + " ".join(words) + " "
-    bare = not _BARE.sub("", f_first.text).strip(" \t\n.,:;!?-—–")
-    length = f_first.length
+    bare = not _BARE.sub("", t_first).strip(" \t\n.,:;!?-—–")
+    length = len_first
     best_n, best_score = 1, _intro_strength(f_second, second.gap, tweet_words)
     running = 0.0
     n = 1
