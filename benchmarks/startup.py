@@ -72,8 +72,10 @@ import reader.ui.app as app_module
 _on_mount = app_module.ReaderApp.on_mount
 
 def on_mount(self):
-    _on_mount(self)
+    # Queued before the app's own after-first-frame work (opening the article cache), as
+    # the subclass above does by running first.
     self.call_after_refresh(first_frame, self)
+    _on_mount(self)
 
 def first_frame(app):
     with open(sys.argv[1], "w") as out:

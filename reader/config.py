@@ -25,7 +25,6 @@ wins: editing `theme` in the file after choosing in the app takes effect (see
 from __future__ import annotations
 
 import os
-import tomllib
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -126,6 +125,8 @@ def parse_config(raw: bytes | str, path: Path | str = CONFIG_FILENAME) -> tuple[
             raw = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
             return Config(path=where), [f"{path}: not UTF-8 text ({exc.reason}); using defaults"]
+    import tomllib  # here, not at the top: most people have no config file, and it costs start-up
+
     try:
         data = tomllib.loads(raw)
     except tomllib.TOMLDecodeError as exc:
