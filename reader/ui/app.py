@@ -543,17 +543,20 @@ class ReaderApp(App[int]):
             self._unread = sum(1 for s in self.rows.all() if not self.flags.is_read(s.id))
         return self._unread
 
-    def flags_changed(self, unread_delta: int | None = None) -> None:
+    def flags_changed(
+        self, unread_delta: int | None = None, article_id: str | None = None
+    ) -> None:
         """Hook: read or bookmark state changed; redraw the markers and the counts.
 
         `unread_delta` (when known, e.g. -1 after marking one article read) adjusts the
         unread count instead of recounting: a recount walks every row (~40 ms at 100k).
+        `article_id`: the one article that changed, if only one did.
         """
         if unread_delta is None or self._unread is None:
             self._unread = None
         else:
             self._unread += unread_delta
-        self.article_list.refresh_flags()
+        self.article_list.refresh_flags(article_id)
         self._update_summary()
 
     def _update_summary(self) -> None:

@@ -125,8 +125,17 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         self._scroll_cursor_into_view()
         self._post_highlight()
 
-    def refresh_flags(self) -> None:
-        """Read or bookmark state changed somewhere: redraw rows with the new markers."""
+    def refresh_flags(self, article_id: str | None = None) -> None:
+        """Read or bookmark state changed: redraw rows with the new markers.
+
+        For one article under the cursor (the usual `m` or `b`), just its row: cached strips
+        are keyed by the markers, so the others stay right, and a whole-list repaint would cost
+        a frame of its own.
+        """
+        current = self.current
+        if article_id is not None and current is not None and current.id == article_id:
+            self.refresh_lines(self.cursor * ROW_HEIGHT, ROW_HEIGHT)
+            return
         self._strips.clear()
         self.refresh()
 

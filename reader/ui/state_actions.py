@@ -156,6 +156,8 @@ class SavedState:
         self._positions: dict[str, tuple[float, int | None]] = {}
         self._skip_resume = False
         self._warned_read_only = False
+        # What the keys said lately (title bar or notification), oldest first.
+        self.said: list[str] = []
 
     # ----------------------------------------------------------------- start-up
     def start(self) -> None:
@@ -218,7 +220,19 @@ class SavedState:
 
     # ----------------------------------------------------------------- feedback
     def _notify(self, text: str, **kwargs: object) -> None:
-        self.app.notify(text, markup=False, **kwargs)  # type: ignore[arg-type]
+        """Say what a key did: in the title bar when the main screen shows it (a plain line,
+        repainted within the frame), else, and for warnings and errors, as a notification."""
+        app = self.app
+        self.said.append(text)
+        del self.said[:-50]
+        if not kwargs and len(app.screen_stack) == 1:
+            from reader.ui.bars import TitleBar
+
+            bars = app.screen.query(TitleBar)
+            if bars:
+                bars.first().flash(text)
+                return
+        app.notify(text, markup=False, **kwargs)  # type: ignore[arg-type]
 
     def _not_saved(self, error: Exception, *, quiet_if_read_only: bool = False) -> None:
         from reader.store.state import StoreReadOnlyError
@@ -266,7 +280,7 @@ class SavedState:
                 flags.mark_read(article.id)
         except StoreError as error:
             self._not_saved(error, quiet_if_read_only=True)
-        self.app.flags_changed(self._delta(article, was_read))
+        self.app.flags_changed(self._delta(article, was_read), article.id)
 
     def toggle_read(self, article: Article) -> None:
         """`m`: flip the read mark of `article`."""
@@ -285,7 +299,7 @@ class SavedState:
                 state = flags.toggle_read(article.id)
         except StoreError as exc:
             state, error = flags.is_read(article.id), exc
-        self.app.flags_changed(self._delta(article, was_read))
+        self.app.flags_changed(self._delta(article, was_read), article.id)
         if error is not None:
             self._not_saved(error)
         else:
@@ -310,7 +324,7 @@ class SavedState:
                 state = flags.toggle_bookmark(article.id)
         except StoreError as exc:
             state, error = flags.is_bookmarked(article.id), exc
-        self.app.flags_changed(0)  # the unread count is unchanged
+        self.app.flags_changed(0, article.id)  # the unread count is unchanged
         if error is not None:
             self._not_saved(error)
         else:

@@ -9,6 +9,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from reader.ui.app import ReaderApp, build_app
+from reader.ui.bars import TitleBar
 from reader.ui.commands import PALETTE_COMMANDS
 from reader.ui.screens import HelpScreen, ProblemsScreen
 from reader.ui.typeset import Unit
@@ -383,10 +384,11 @@ async def test_reserved_keys_use_the_flag_hooks() -> None:
         assert not app.flags.is_read(FERRY)
         await pilot.press("enter", "s")  # nothing selected yet: says how to select
         await pilot.pause()
-        assert "] or [" in list(app._notifications)[-1].message
+        assert "] or [" in app.state.said[-1]
+        assert "] or [" in str(app.query_one(TitleBar).render())  # said where it is seen
         await pilot.press("right_square_bracket", "s", "B")
         await pilot.pause()
-        messages = [n.message for n in app._notifications]
+        messages = app.state.said  # everything the keys said, wherever it was shown
         # Without a state store (tests/ui/test_state_integration.py has one) both say so.
         assert sum("no state store" in m for m in messages) == 2
 

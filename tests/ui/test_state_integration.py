@@ -18,6 +18,7 @@ from reader.saving import split_sentences
 from reader.store.location import STATE_FILENAME
 from reader.store.state import StateStore
 from reader.ui.app import ReaderApp, build_app
+from reader.ui.bars import TitleBar
 from reader.ui.bookmarks import BookmarksScreen
 from reader.ui.state_actions import open_saved_state
 from reader.ui.typeset import Unit
@@ -70,11 +71,13 @@ async def loaded(pilot: Pilot) -> None:
 
 
 def messages(app: ReaderApp) -> list[str]:
-    return [n.message for n in app._notifications]
+    """Notifications (start-up problems among them), then what the state keys said (most of
+    it in the title bar; warnings and errors are in both lists)."""
+    return [n.message for n in app._notifications] + app.state.said
 
 
 def last_message(app: ReaderApp) -> str:
-    return messages(app)[-1]
+    return app.state.said[-1]
 
 
 async def press_unit(pilot: Pilot, index: int) -> None:
@@ -119,6 +122,25 @@ async def test_s_saves_every_unit_kind_once(session: Session) -> None:
     assert quotes["tweet"].handle and quotes["tweet"].speaker
     assert all(q.article_id == FERRY and q.context_after for q in quotes.values())
     assert quotes["paragraph"].block == 0 and quotes["caption"].block == 4
+
+
+async def test_what_a_key_did_is_said_in_the_title_bar_then_the_summary_returns(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(TitleBar, "FLASH_SECONDS", 0.2)
+    app = session.app()
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        bar = app.query_one(TitleBar)
+        summary = str(bar.render())
+        await pilot.press("enter")
+        await press_unit(pilot, FERRY_QUOTE)
+        await pilot.press("s")
+        await pilot.pause()
+        assert "Saved quote by Ines Marlow" in str(bar.render())
+        assert not app._notifications  # no toast: the bar says it (see TitleBar)
+        await pilot.pause(0.4)
+        assert str(bar.render()) == summary.replace("4 unread", "3 unread")
 
 
 async def test_sentence_keys_narrow_move_extend_and_save_a_range(session: Session) -> None:
