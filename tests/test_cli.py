@@ -237,13 +237,10 @@ def test_hostile_file_names_do_not_reach_stderr_raw(tmp_path: Path) -> None:
     assert stderr_lines(result)[0].endswith(".txt: empty file")
 
 
-def test_console_script_is_installed_and_matches_module(article: Path) -> None:
-    script = Path(sys.executable).with_name("reader")
-    if not script.exists():
-        found = shutil.which("reader")
-        if found is None:
-            pytest.skip("console script not on PATH (package not installed)")
-        script = Path(found)
+def test_console_script_is_installed_and_matches_module(
+    article: Path, console_script: Path
+) -> None:
+    script = console_script
     result = subprocess.run([str(script), "parse", str(article)], capture_output=True,
                             stdin=subprocess.DEVNULL, timeout=60)
     assert result.returncode == 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -144,15 +143,8 @@ def test_help_documents_both_commands(tmp_path: Path) -> None:
         assert result.returncode == 0 and "examples:" in result.stdout
 
 
-def test_console_script(tmp_path: Path, lib: Path) -> None:
-    # The venv's script sits beside its python (CI runs `.venv/bin/python -m pytest` with the
-    # venv's bin/ not on PATH); elsewhere, the one on PATH.
-    script = Path(sys.executable).with_name("reader")
-    if not script.exists():
-        found = shutil.which("reader")
-        if found is None:
-            pytest.skip("console script not installed")
-        script = Path(found)
+def test_console_script(tmp_path: Path, lib: Path, console_script: Path) -> None:
+    script = console_script
     env = {**os.environ, "READER_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run(
         [str(script), "search", "dredging", str(lib)],
