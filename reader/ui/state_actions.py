@@ -493,8 +493,7 @@ class SavedState:
         kind = KIND_NAMES.get(row.kind, row.kind)
         name = " ".join(p for p in (row.speaker, f"@{row.handle}" if row.handle else None) if p)
         who = f" by {name}" if name else ""
-        # Short, one-line, plain toasts: a toast's cost grows with its lines and styling
-        # (a 3-line or warning toast takes about twice as long to paint: over a frame).
+        # One short line: it is said in the title bar (see `_notify`), where it must fit.
         if created:
             self._notify(f"Saved {kind}{who}.")
         else:
