@@ -56,7 +56,7 @@ class TitleBar(Widget):
     def render(self) -> Content:
         parts: list[tuple[str, str] | str] = [(self.app.title, "bold")]
         if self.message:
-            parts.extend([("  ·  ", "$text-muted"), ("✓ " + self.message, "bold $success")])
+            parts.extend([("  ·  ", "$text-muted"), (self.message, "bold $accent")])
         elif self.summary:
             parts.extend([("  ·  ", "$text-muted"), (self.summary, "$text-muted")])
         return Content.assemble(*parts)
