@@ -166,6 +166,31 @@ def test_unreadable_file_is_not_cached(tmp_path: Path, cache: ArticleCache) -> N
         files[0].chmod(0o644)
 
 
+def test_a_file_refused_by_the_system_is_reported_and_not_cached(
+    tmp_path: Path, cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The test above with real permissions cannot run as root (CI's user): here the read
+    # itself is refused, in process (workers=0), as the system would refuse it.
+    lib = tmp_path / "lib"
+    files = write_library(lib, n=2)
+    locked = os.path.abspath(files[0])
+
+    def refusing_open(p: str, *a: object, **k: object) -> object:
+        if os.path.abspath(p) == locked:
+            raise PermissionError(13, "Permission denied", p)
+        return builtins.open(p, *a, **k)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(indexer, "open", refusing_open, raising=False)
+    last = run([lib], cache, workers=0)[-1]
+    assert last.error_count == 1 and last.articles == len(files) - 1
+    assert "permission denied" in " ".join(str(e) for e in last.errors).casefold()
+    assert locked not in cache.files()
+    # Readable again: the next run picks it up (a refusal is not cached as a verdict).
+    monkeypatch.undo()
+    again = run([lib], cache, workers=0)[-1]
+    assert again.error_count == 0 and locked in cache.files()
+
+
 def test_cancel_before_and_during(tmp_path: Path, cache: ArticleCache) -> None:
     lib = tmp_path / "lib"
     write_library(lib, n=6)
