@@ -30,6 +30,11 @@ def parse(data: str, source: str) -> list[Article]:
     feed = feedparser.parse(
         io.BytesIO(data.encode("utf-8", "replace")),
         response_headers={"content-type": "application/xml; charset=utf-8"},
+        # Entry HTML is never rendered: the HTML path reads text from it (scripts, styles and
+        # the like dropped) and sanitises that. feedparser's own HTML sanitiser and relative
+        # link resolution were 60% of its time (a 10,000-item feed: 1.4 -> 0.6 s per 1,000).
+        sanitize_html=False,
+        resolve_relative_uris=False,
     )
     if not feed.entries:
         if feed.get("bozo"):

@@ -283,3 +283,28 @@ def test_text_as_a_list_of_paragraphs(tmp_path: Path) -> None:
     path.write_text(json.dumps({"title": "T", "body": ["First paragraph.", "Second one."]}))
     (article,) = load_file(path)
     assert [b.text for b in article.blocks] == ["First paragraph.", "Second one."]
+
+
+def test_feed_entry_html_is_read_as_text_without_feedparsers_sanitiser(tmp_path: Path) -> None:
+    # feedparser's HTML sanitiser is off (it was most of its time): the HTML path alone keeps
+    # scripts, styles, handlers and markup out of the article, and a tweet embed is still one.
+    html = (
+        "<p>The pier reopened on Monday.</p>"
+        "<script>steal(document.cookie)</script><style>p { color: red }</style>"
+        '<p onclick="evil()">Visitors <b>[bold]</b> queued \x1b]52;c;aGk=\x07early.</p>'
+        '<blockquote class="twitter-tweet"><p>Pier open! pic.twitter.com/Ab12Cd34</p>'
+        "&mdash; Pier Trust (@piertrust) <a href=\"/piertrust/status/1\">May 4, 2024</a>"
+        "</blockquote>"
+    )
+    path = tmp_path / "pier.rss"
+    path.write_text(
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Pier</title><item>'
+        f"<title>Pier reopens</title><description><![CDATA[{html}]]></description>"
+        "</item></channel></rss>"
+    )
+    (article,) = load_file(path)
+    text = "\n".join(block.text for block in article.blocks)
+    assert "steal" not in text and "color" not in text and "evil" not in text
+    assert "Visitors [bold] queued" in text and "\x1b" not in text and "\x07" not in text
+    (tweet,) = [b for b in article.blocks if b.kind == "tweet"]
+    assert tweet.handle == "piertrust" and tweet.text.startswith("Pier open!")
