@@ -36,12 +36,15 @@ _PRONOUNS = {"he", "she", "they", "it", "i", "we", "you", "one", "her", "him", "
 _NOT_NAME = (
     r"(?!(?:que|qui|who|that|which|en|on|in|at|when|quand|cuando|to|a|à|of|de|du|del|des)\b)"
 )
+# A person's or body's proper name: `Hal Severin`, `Ana de la Cruz`, `Reuters`.
+_PROPER = (
+    r"[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
+)
 _NAME = (
     r"(?:(?:the|le|la|les|l’|l'|un|une|el|los|las|un|una)\s*(?<=\s|’|')"
     r"(?:" + _NOT_NAME + r"[a-zà-ÿ][\w’'-]*\s+){0,3}" + _NOT_NAME + r"[a-zà-ÿ][\w’'-]*"
     r"(?:\s+(?:of|de|du|del|des)\s+[A-ZÀ-Þ][\w’'.-]*)?"  # the mayor, le maire de Lyon
-    r"|[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
-    r"|he|she|they|it|I|we)"
+    r"|" + _PROPER + r"|he|she|they|it|I|we)"
 )
 # After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
 _AFTER = re.compile(
@@ -58,9 +61,7 @@ _BEFORE = re.compile(
 _BEFORE_ACCORDING = re.compile(
     r"(?:according\s+to|selon|según)\s+(?P<s>" + _NAME + r")[,:]?\s*$", re.IGNORECASE
 )
-_PROPER_NAME = re.compile(
-    r"[A-ZÀ-Þ][\w’'.-]*(?:\s+(?:(?:de|da|van|von|der|del|bin|al|la|le)\s+)?[A-ZÀ-Þ][\w’'.-]*){0,3}"
-)
+_PROPER_NAME = re.compile(_PROPER)
 _WORD = re.compile(r"\w+")
 # One word of each attribution, for a cheap test before the regexes (`a déclaré` -> `déclaré`).
 _VERB_WORDS = frozenset(
