@@ -58,14 +58,18 @@ def strip_controls(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
+def unix_newlines(text: str) -> str:
+    """CRLF and lone CR as "\n" (one scan when there is no CR, which is nearly always)."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text
+
+
 def clean_text(text: str, *, unescape_entities: bool = True) -> str:
     """Normalise a whole document: line endings, HTML entities, NFC, then `strip_controls`."""
-    if "\r" in text:  # one scan when there is none (nearly always), not two
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unix_newlines(text)
     if unescape_entities and "&" in text:
-        text = html.unescape(text)
-        if "\r" in text:
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = unix_newlines(html.unescape(text))
     text = unicodedata.normalize("NFC", text)
     return strip_controls(text)
 

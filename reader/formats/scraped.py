@@ -23,7 +23,13 @@ from dataclasses import dataclass
 
 from reader.model import Article, Block, Paragraph, PhotoCaption, Tweet, content_id, parse_iso_date
 from reader.quotes import find_quotes
-from reader.sanitize import clean_line, clean_text, collapse_spaces, strip_controls
+from reader.sanitize import (
+    clean_line,
+    clean_text,
+    collapse_spaces,
+    strip_controls,
+    unix_newlines,
+)
 
 __all__ = ["derive_title", "parse", "parse_text", "split_blocks"]
 
@@ -993,9 +999,7 @@ def split_blocks(text: str) -> tuple[Block, ...]:
     `text` should already be sanitised (`reader.sanitize.clean_text`); control characters are
     stripped again here so that callers cannot leak them into the model by mistake.
     """
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return _split_clean(strip_controls(text))
+    return _split_clean(strip_controls(unix_newlines(text)))
 
 
 def _split_clean(text: str) -> tuple[Block, ...]:
