@@ -6,7 +6,7 @@ deleted and created afresh (`ArticleCache.open` reports that in `rebuilt`).
 
 Per file: path (absolute), size, mtime and the SHA-256 of its bytes, so a relaunch re-parses only
 files that changed, and a touched-but-identical file only gets its mtime updated. Per article:
-the `Article.to_dict()` JSON, zlib-compressed (the only copy of the text), summary columns for
+`Article.to_dict()`, marshalled and zlib-compressed (the only copy of the text), summary columns for
 listing 100,000 rows in one indexed query, a contentless FTS5 index over title, body, tweets,
 captions and quotes (bm25-ranked, title weighted highest; snippets are cut from the decompressed
 article, so FTS5 keeps no second copy of the text) and the tweets / quotes tables behind the
@@ -20,10 +20,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
+import marshal
 import os
 import re
 import sqlite3
+import sys
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -38,7 +39,9 @@ from reader.store.sqlite import connect, transaction
 
 CACHE_FILE = "library.sqlite3"
 # Bump when the schema or what is stored changes: older files are simply rebuilt.
-CACHE_VERSION = 4
+CACHE_VERSION = 5
+# marshal's format 4 (Python 3.4+); the cache meta records the Python version too.
+_MARSHAL_VERSION = 4
 PAGE_SIZE = 16384
 
 Order = Literal["date", "title", "source"]
@@ -78,7 +81,7 @@ CREATE TABLE articles (
     captions INTEGER NOT NULL,
     quotes INTEGER NOT NULL,
     words INTEGER NOT NULL,
-    data BLOB NOT NULL  -- zlib(Article.to_dict() JSON), see _pack
+    data BLOB NOT NULL  -- zlib(marshal(Article.to_dict())), see _pack
 );
 CREATE INDEX articles_path ON articles(path, position);
 CREATE INDEX articles_id ON articles(id);
@@ -334,14 +337,15 @@ def word_count(texts: Sequence[str]) -> int:
 
 
 def _pack(data: dict[str, Any]) -> bytes:
-    # Level 1: nearly the ratio of level 6 (about 2.3x on article JSON) at two thirds the time.
-    return zlib.compress(
-        json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8"), 1
-    )
+    # marshal, not JSON: the dict holds only str, int, bool, None, lists and dicts, and marshal
+    # writes it five times faster and reads it a third faster (a cold index of 10,000 files
+    # spent 0.4 s of CPU in json.dumps). Level 1: nearly the ratio of level 6 at two thirds
+    # the time. zlib's checksum means `_unpack` only ever sees bytes `_pack` wrote.
+    return zlib.compress(marshal.dumps(data, _MARSHAL_VERSION), 1)
 
 
 def _unpack(blob: bytes) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads(zlib.decompress(blob))
+    data: dict[str, Any] = marshal.loads(zlib.decompress(blob))
     return data
 
 
@@ -440,7 +444,9 @@ class ArticleCache:
         conn.execute("PRAGMA cache_size = -16000")
         try:
             mode = "fts5" if self.fts else "like"
-            parser = parser_fingerprint()
+            # Blobs are marshalled: another Python may write another format, so a cache made
+            # by another Python version is rebuilt like one from other parser code.
+            parser = f"{parser_fingerprint()} py{sys.version_info[0]}.{sys.version_info[1]}"
             with transaction(conn):
                 version = conn.execute("PRAGMA user_version").fetchone()[0]
                 found: dict[str, str] = {}
