@@ -278,14 +278,18 @@ def content_id(text: str) -> str:
     return hashlib.sha256(_id_text(text).encode("utf-8")).hexdigest()[:16]
 
 
+_ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 def parse_iso_date(value: str | None) -> _dt.date | None:
     """`YYYY-MM-DD` (optionally followed by a time) to a date, or None."""
     if not value:
         return None
-    m = re.match(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})", value)
+    m = _ISO_DATE.match(value)
     if not m:
         return None
+    year, month, day = m.groups()
     try:
-        return _dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+        return _dt.date(int(year), int(month), int(day))
     except ValueError:
         return None

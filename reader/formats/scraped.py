@@ -1136,6 +1136,11 @@ def _title_from_blocks(blocks: tuple[Block, ...]) -> str:
 # Entry points
 
 
+def _clean_field(value: str | None) -> str | None:
+    """A header value as a one-line field, or None when it is missing or blank."""
+    return (clean_line(value) or None) if value else None
+
+
 def parse_text(text: str, *, source: str) -> Article:
     """Parse one scraped article (already decoded text) into an `Article`."""
     clean = clean_text(text)
@@ -1145,10 +1150,11 @@ def parse_text(text: str, *, source: str) -> Article:
     extra: dict[str, str] = {}
     title = ""
     if meta:
-        title = clean_line(meta.get("title", ""))
+        # (Most headers are only the ` date YYYY-MM-DD ` prefix: no empty field is cleaned.)
+        title = _clean_field(meta.get("title")) or ""
         date = parse_iso_date(meta.get("date") or meta.get("published"))
-        url = clean_line(meta.get("url") or meta.get("link") or "") or None
-        author = clean_line(meta.get("author") or meta.get("byline") or "") or None
+        url = _clean_field(meta.get("url") or meta.get("link"))
+        author = _clean_field(meta.get("author") or meta.get("byline"))
         used = {"title", "url", "author"} | ({"date"} if date is not None else set())
         # Everything else the header said (an unparsable date included) is kept, not dropped.
         extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
