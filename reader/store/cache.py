@@ -34,7 +34,7 @@ from typing import Any, Literal, NamedTuple
 
 from reader.formats import parser_fingerprint
 from reader.model import Article, ArticleSummary, PhotoCaption, Tweet, parse_iso_date
-from reader.query import Query, first_match, fold, make_snippet, parse_query
+from reader.query import Query, first_match, fold, make_snippet, parse_query, snippet_at
 from reader.store.sqlite import connect, transaction
 
 CACHE_FILE = "library.sqlite3"
@@ -1155,8 +1155,10 @@ def _snippet_from(texts: list[str], q: Query) -> str:
     """An excerpt from the first column that matches (body, tweets, captions, quotes, then the
     title), around the match; the body's start when no column matches literally."""
     title, *rest = texts
-    best = next((t for t in [*rest, title] if t and first_match(t, q) is not None), None)
-    return make_snippet(best or rest[0] or title, q, width=100)
+    for text in [*rest, title]:
+        if text and (at := first_match(text, q)) is not None:
+            return snippet_at(text, q, at, width=100)
+    return make_snippet(rest[0] or title, q, width=100)
 
 
 # Up to this many roots the scope is a WHERE clause; beyond (a glob that matched thousands of
