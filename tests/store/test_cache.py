@@ -420,6 +420,81 @@ def test_huge_match_sets_put_title_matches_first(
         assert len(c.search("harb", limit=2)) == 2
 
 
+def test_more_title_matches_than_can_be_ranked_come_latest_first(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    import reader.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    with ArticleCache(tmp_path / CACHE_FILE) as c:
+        titled = [make(f"Body {i}.", title=f"Harbour story {i}") for i in range(3)]
+        body_only = [make(f"The harbour again, {i}.", title=f"Other {i}") for i in range(2)]
+        for i, a in enumerate([titled[0], *body_only, titled[1], titled[2]]):
+            put(c, f"/l/{i}", a)
+        # Three title matches (more than 2): no ranking, the title matches latest indexed
+        # first, then the rest; a finished word and a one-letter prefix alike.
+        expected = [titled[2].id, titled[1].id, titled[0].id, body_only[1].id, body_only[0].id]
+        for query in ("harbour ", "h", "harb"):
+            hits = c.search(query)
+            assert [h.article_id for h in hits] == expected, query
+            assert all(h.score == 0.0 for h in hits)
+        assert [h.article_id for h in c.search("harb", limit=2)] == expected[:2]
+        assert [h.article_id for h in c.search("harb", limit=4)] == expected[:4]
+        # Few matches are ranked as before: the title match first, with a score.
+        hits = c.search("story 1")
+        assert [h.article_id for h in hits] == [titled[1].id] and hits[0].score > 0
+
+
+def test_titles_index_follows_replacements(tmp_path: Path) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    with ArticleCache(tmp_path / CACHE_FILE) as c:
+        put(c, "/l/a", make("Body.", title="Lighthouse keeper"))
+        put(c, "/l/a", make("Body.", title="Windmill restored"))
+        titles = "SELECT count(*) FROM search_titles WHERE search_titles MATCH ?"
+        assert c.conn.execute(titles, ("lighthouse",)).fetchone()[0] == 0
+        assert c.conn.execute(titles, ("windmill",)).fetchone()[0] == 1
+        c.forget(["/l/a"])
+        assert c.conn.execute("SELECT count(*) FROM search_titles_docsize").fetchone()[0] == 0
+
+
+def test_a_cache_without_the_titles_index_gets_one_without_a_rebuild(tmp_path: Path) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    import reader.store.cache as cache_module
+
+    path = tmp_path / CACHE_FILE
+    article = make("Body text.", title="Harbour reopens")
+    with ArticleCache(path) as c:
+        put(c, "/l/1", article)
+        # What the version before wrote: everything but the titles index.
+        c.conn.execute("DROP TABLE search_titles")
+        c.conn.execute(f"PRAGMA user_version = {cache_module._TITLELESS_VERSION}")
+    with ArticleCache(path) as c:
+        assert not c.rebuilt and c.count() == 1
+        version = c.conn.execute("PRAGMA user_version").fetchone()[0]
+        assert version == cache_module.CACHE_VERSION
+        titles = "SELECT rowid FROM search_titles WHERE search_titles MATCH 'harbour'"
+        assert len(c.conn.execute(titles).fetchall()) == 1
+        assert [h.article_id for h in c.search("harb")] == [article.id]
+
+
+def test_a_rebuild_drops_every_index_and_its_shadow_tables(tmp_path: Path) -> None:
+    path = tmp_path / CACHE_FILE
+    with ArticleCache(path) as c:
+        put(c, "/l/1", make("Old."))
+        before = {r[0] for r in c.conn.execute("SELECT name FROM sqlite_master")}
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA user_version = 3")
+    conn.close()
+    with ArticleCache(path) as c:
+        assert c.rebuilt and c.count() == 0
+        assert c.path == path  # rebuilt in place, not moved to a temporary file
+        assert {r[0] for r in c.conn.execute("SELECT name FROM sqlite_master")} == before
+
+
 @pytest.mark.parametrize(
     "query",
     [" ".join(f"word{i}" for i in range(5000)), "a" * 100_000, '"' + "x " * 3000 + '"'],
