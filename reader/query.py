@@ -147,11 +147,15 @@ def snippet_at(text: str, q: Query, at: int | None, *, width: int = 120) -> str:
     # Only a window around the match is flattened: texts can be long, snippets are many.
     lo = max(0, (at or 0) - 2 * width)
     hi = (at or 0) + 3 * width
-    flat = ("… " if lo > 0 else "") + " ".join(text[lo:hi].split())
-    flat += " …" if hi < len(text) else ""
+    core = " ".join(text[lo:hi].split())
+    head = "… " if lo > 0 else ""
+    flat = head + core + (" …" if hi < len(text) else "")
     if len(flat) <= width:
         return flat.replace("… ", "…").replace(" …", "…")
-    at = first_match(flat, q)
+    # Searched in `core`, which is often ASCII (the fast path), unlike `flat`: the same offset,
+    # since "… " and " …" hold no word and end a word like the text's edges do.
+    at = first_match(core, q)
+    at = None if at is None else at + len(head)
     start = max(0, at - width // 3) if at is not None else 0
     # Cut at word boundaries so the excerpt never starts or ends mid-word.
     if start > 0:

@@ -39,3 +39,39 @@ def test_a_snippet_is_cut_around_the_first_match() -> None:
     text = "filler " * 60 + "The Lighthouse reopens today. " + "more " * 60
     snippet = make_snippet(text, parse_query("lighth"), width=60)
     assert "Lighthouse reopens" in snippet and snippet.startswith("…")
+
+
+def reference_snippet(text: str, q: Query, width: int) -> str:
+    """make_snippet as first written: the excerpt's match searched for in the flattened window
+    with its "… " marks (the regex path, whatever the text)."""
+    at = regex_first(text, q)
+    lo = max(0, (at or 0) - 2 * width)
+    hi = (at or 0) + 3 * width
+    flat = ("… " if lo > 0 else "") + " ".join(text[lo:hi].split())
+    flat += " …" if hi < len(text) else ""
+    if len(flat) <= width:
+        return flat.replace("… ", "…").replace(" …", "…")
+    at = regex_first(flat, q)
+    start = max(0, at - width // 3) if at is not None else 0
+    if start > 0:
+        space = flat.find(" ", start)
+        start = space + 1 if 0 <= space < start + 20 else start
+    end = min(len(flat), start + width)
+    if end < len(flat):
+        space = flat.rfind(" ", start, end)
+        end = space if space > start + width // 2 else end
+    excerpt = flat[start:end].removeprefix("… ").removesuffix(" …").strip()
+    return ("…" if start > 0 or lo > 0 else "") + excerpt + ("…" if end < len(flat) else "")
+
+
+@given(
+    text=st.text(alphabet="ab AB\n.é", max_size=200),
+    words=st.lists(st.text(alphabet="abé", min_size=1, max_size=2), min_size=1, max_size=2),
+    prefix=st.booleans(),
+    width=st.integers(min_value=4, max_value=40),
+)
+def test_snippets_are_the_same_as_before_the_fast_paths(
+    text: str, words: list[str], prefix: bool, width: int
+) -> None:
+    q = Query(groups=tuple((w,) for w in words), prefix=prefix)
+    assert make_snippet(text, q, width=width) == reference_snippet(text, q, width)

@@ -949,7 +949,7 @@ class ArticleCache:
             for rowid, blob in self.conn.execute(
                 f"SELECT rowid, data FROM articles WHERE rowid IN ({marks})", chunk
             ):
-                out[rowid] = _snippet_from(list(search_columns(_unpack(blob))), q)
+                out[rowid] = _snippet_of(_unpack(blob), q)
         return out
 
     def _search_fts(
@@ -962,7 +962,7 @@ class ArticleCache:
         if under is None:
             # Rank inside FTS5 alone, then look up the ids of the few rows kept: joining
             # `articles` for every match would cost a lookup per match.
-            ranked = self._ranked(expression, weights, fetch)
+            ranked = self._ranked(q, expression, weights, fetch)
             ids = self._ids_of([rowid for rowid, _ in ranked])
             rows = [(rowid, ids[rowid], rank) for rowid, rank in ranked if rowid in ids]
         else:
@@ -976,11 +976,19 @@ class ArticleCache:
                 (expression, *params, fetch * (20 if big is not None else 1)),
             ).fetchall()
             rows = [(r, aid, rank) for r, aid, rank, path in found if big is None or path in big]
+        # Copies of one article fold into the best ranked before snippets are cut for the
+        # `limit` rows returned (as `search` does for the fallback).
+        best: dict[str, tuple[int, str, float]] = {}
+        for row in rows:
+            best.setdefault(row[1], row)
+        rows = list(best.values())[:limit]
         texts = self._snippets_for([r for r, _, _ in rows], q) if snippets else {}
         # `+ 0.0` turns the -0.0 of unranked rows into 0.0.
         return [SearchHit(aid, round(-rank, 4) + 0.0, texts.get(r, "")) for r, aid, rank in rows]
 
-    def _ranked(self, expression: str, weights: str, fetch: int) -> list[tuple[int, float]]:
+    def _ranked(
+        self, q: Query, expression: str, weights: str, fetch: int
+    ) -> list[tuple[int, float]]:
         """(rowid, bm25) of the best `fetch` matches.
 
         Ranking costs time in proportion to the matches (bm25 reads each one's size). Up to
@@ -992,7 +1000,9 @@ class ArticleCache:
         The titles index is asked first: it is small, and when the titles alone match more than
         `RANK_ALL_MAX` articles the full index is not read at all (for a prefix of one or three
         letters that would merge the doclists of hundreds of words: 100 ms and more at 100,000
-        articles). Counting stops at `RANK_ALL_MAX + 1`.
+        articles). Counting stops at `RANK_ALL_MAX + 1`, and is skipped when a finished word
+        (or phrase) of the query alone matches at most `RANK_ALL_MAX` (cheap to count: it is
+        one word's doclist), since every match must contain it.
         """
         probe = max(RANK_ALL_MAX + 1, fetch)
         titled = [
@@ -1005,8 +1015,9 @@ class ArticleCache:
         ]
         latest: list[int] | None = None
         if len(titled) <= RANK_ALL_MAX:
-            latest = self._latest(expression, probe)
-            if len(latest) <= RANK_ALL_MAX:
+            if not self._few_match_a_word(q):
+                latest = self._latest(expression, probe)
+            if latest is None or len(latest) <= RANK_ALL_MAX:
                 return self.conn.execute(
                     f"SELECT rowid, bm25(search_text, {weights}) AS r FROM search_text"
                     " WHERE search_text MATCH ? ORDER BY r LIMIT ?",
@@ -1026,6 +1037,22 @@ class ArticleCache:
                 latest = self._latest(expression, need)
             ranked.extend((rowid, 0.0) for rowid in latest if rowid not in taken)
         return ranked[:fetch]
+
+    def _few_match_a_word(self, q: Query) -> bool:
+        """Whether one finished group of `q` (not the prefix being typed) matches at most
+        `RANK_ALL_MAX` articles: then so does the whole query."""
+        if len(q.groups) < 2:
+            return False  # the word is the query: counting it is the probe itself
+        for group in q.groups[:-1] if q.prefix else q.groups:
+            alone = fts_expression(Query(groups=(group,), prefix=False))
+            found = self.conn.execute(
+                "SELECT count(*) FROM (SELECT 1 FROM search_text WHERE search_text MATCH ?"
+                " LIMIT ?)",
+                (alone, RANK_ALL_MAX + 1),
+            ).fetchone()[0]
+            if found <= RANK_ALL_MAX:
+                return True
+        return False
 
     def _latest(self, expression: str, limit: int) -> list[int]:
         """Rowids of the last `limit` articles indexed that match, latest first."""
@@ -1213,6 +1240,18 @@ def _word_line(text: str) -> str:
 
 def _like_escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _snippet_of(data: dict[str, Any], q: Query) -> str:
+    """`_snippet_from(search_columns(data), q)`, without joining the other columns when the
+    body matches (the common case)."""
+    body = "\n".join(b["text"] for b in data["blocks"] if b["kind"] not in _NOT_BODY)
+    if body and (at := first_match(body, q)) is not None:
+        return snippet_at(body, q, at, width=100)
+    return _snippet_from(list(search_columns(data)), q)
+
+
+_NOT_BODY = ("tweet", "photo_caption")
 
 
 def _snippet_from(texts: list[str], q: Query) -> str:

@@ -447,6 +447,30 @@ def test_more_title_matches_than_can_be_ranked_come_latest_first(
         assert [h.article_id for h in hits] == [titled[1].id] and hits[0].score > 0
 
 
+def test_a_rare_finished_word_lets_a_query_with_a_common_one_be_ranked(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    if not fts5_available():
+        pytest.skip("SQLite without FTS5")
+    import reader.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    with ArticleCache(tmp_path / CACHE_FILE) as c:
+        for i in range(4):
+            put(c, f"/l/{i}", make(f"Harbour news {i}.", title=f"Story {i}"))
+        put(c, "/l/r", make("A rare gannet over the harbour.", title="Birds"))
+        put(c, "/l/s", make("Gannet and harbour, gannet again.", title="More birds"))
+        assert c._few_match_a_word(parse_query("gannet harb"))  # "gannet": 2 matches
+        assert not c._few_match_a_word(parse_query("harbour gann"))  # "harbour": 6
+        assert not c._few_match_a_word(parse_query("gannet"))  # one word: the probe counts
+        # Ranked (no title matches, yet every hit has a score), the closer match first.
+        hits = c.search("gannet harb")
+        assert [h.article_id for h in hits][0] == make(
+            "Gannet and harbour, gannet again.", title="More birds"
+        ).id
+        assert len(hits) == 2 and all(h.score > 0 for h in hits)
+
+
 def test_titles_index_follows_replacements(tmp_path: Path) -> None:
     if not fts5_available():
         pytest.skip("SQLite without FTS5")
@@ -577,3 +601,35 @@ def test_articles_parsed_by_other_parser_code_are_dropped_quietly(
     with ArticleCache(path) as c:
         assert c.count() == 0  # every file is read again by the next index
         assert not c.rebuilt and not c.messages  # an upgrade is not damage: nothing to say
+
+
+_BLOCK = st.fixed_dictionaries(
+    {
+        "kind": st.sampled_from(["paragraph", "tweet", "photo_caption"]),
+        "text": st.text(alphabet="ab .\n", max_size=30),
+        "author": st.just("An Author"),
+        "handle": st.just("ab"),
+        "credit": st.text(alphabet="ab ", max_size=8),
+    }
+)
+
+
+@given(
+    title=st.text(alphabet="ab ", max_size=12),
+    blocks=st.lists(_BLOCK, max_size=5),
+    quotes=st.lists(
+        st.fixed_dictionaries(
+            {"text": st.text(alphabet="ab ", max_size=10), "speaker": st.just("Bab")}
+        ),
+        max_size=2,
+    ),
+    query=st.sampled_from(["a", "b", "ab", "ba ", "bab", "an", "zz"]),
+)
+def test_a_snippet_is_cut_from_the_same_column_as_from_all_columns(
+    title: str, blocks: list[dict[str, str]], quotes: list[dict[str, str]], query: str
+) -> None:
+    from reader.store.cache import _snippet_from, _snippet_of, search_columns
+
+    data = {"title": title, "blocks": blocks, "quotes": quotes}
+    q = parse_query(query)
+    assert _snippet_of(data, q) == _snippet_from(list(search_columns(data)), q)
