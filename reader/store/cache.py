@@ -53,9 +53,10 @@ MAX_QUERY_GROUPS = 32
 MAX_WORD = 100
 
 # Above this many matches, search ranks title matches only, and above this many title matches
-# it ranks nothing (see ArticleCache._ranked). bm25 costs about 2 microseconds a match here (it
-# reads each row's size from the index), so 5,000 is about 10 ms at most.
-RANK_ALL_MAX = 5_000
+# it ranks nothing (see ArticleCache._ranked). bm25 costs about 2 microseconds a match (it reads
+# each row's size from the index; more for a prefix or several words), so ranking 2,000 takes
+# about 4 ms and leaves room in a 20 ms search for the snippets (~8 ms for 100 rows at 100k).
+RANK_ALL_MAX = 2_000
 
 # bm25 column weights: title, body, tweets, captions, quotes.
 _WEIGHTS = (10.0, 1.0, 3.0, 2.0, 2.0)
