@@ -9,7 +9,8 @@ files that changed, and a touched-but-identical file only gets its mtime updated
 `Article.to_dict()`, marshalled and zlib-compressed (the only copy of the text), summary columns for
 listing 100,000 rows in one indexed query, a contentless FTS5 index over title, body, tweets,
 captions and quotes (bm25-ranked, title weighted highest; snippets are cut from the decompressed
-article, so FTS5 keeps no second copy of the text) and the tweets / quotes tables behind the
+article, so FTS5 keeps no second copy of the text), a small one of the titles alone (what a query
+matching too many articles to rank falls back to), and the tweets / quotes tables behind the
 library-wide views.
 
 Threads: one `ArticleCache` (one connection) per thread. The indexer's worker opens its own;
