@@ -206,6 +206,38 @@ def test_every_word_must_match_and_phrases_stay_together(cache: ArticleCache) ->
     assert cache.search("red plane") == []
 
 
+def test_a_last_word_of_one_letter_still_narrows_the_search(
+    cache: ArticleCache, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # `storm f` (the first letter of a second word) keeps only the articles with a word
+    # starting with "f", in any column, accents folded as FTS5 folds them. "storm" alone
+    # matches more than can be ranked (3 > 2 here); the one article left is few: ranked.
+    import reader.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    with_f = make(
+        "Storm damage at the quay.",
+        title="Storm notes",
+        tweets=(Tweet("Ferry cancelled", "Port Cam", "portcam", None),),
+    )
+    without = make("Storm hits the coast.", title="Storm report")
+    accented = make("Storm était là.", title="Storm ici")
+    put(cache, "/l/f", with_f)
+    put(cache, "/l/n", without)
+    put(cache, "/l/e", accented)
+    for i in range(4):  # a corpus where "storm" is rare enough to weigh something in bm25
+        put(cache, f"/l/other{i}", make(f"Calm seas, day {i}.", title=f"Calm {i}"))
+    assert {h.article_id for h in cache.search("storm")} == {with_f.id, without.id, accented.id}
+    hits = cache.search("storm f")
+    assert [h.article_id for h in hits] == [with_f.id]
+    if cache.fts:  # few matches: ranked (by "storm"), so scored, as any query few match
+        assert hits[0].score > 0
+    assert [h.article_id for h in cache.search("storm e")] == [accented.id]
+    assert [h.article_id for h in cache.search("storm é", snippets=False)] == [accented.id]
+    assert cache.search("storm x") == []
+    assert cache.search("storm f ") == []  # a finished one-letter word is a word: no "f" alone
+
+
 HOSTILE = [
     '"',
     '""',
@@ -442,8 +474,9 @@ def test_more_title_matches_than_can_be_ranked_come_latest_first(
             assert all(h.score == 0.0 for h in hits)
         assert [h.article_id for h in c.search("harb", limit=2)] == expected[:2]
         assert [h.article_id for h in c.search("harb", limit=4)] == expected[:4]
-        # Few matches are ranked as before: the title match first, with a score.
-        hits = c.search("story 1")
+        # Few matches are ranked as before: the title match first, with a score. (A finished
+        # "1": a lone last letter is ranked by the other words alone, see the test above.)
+        hits = c.search("story 1 ")
         assert [h.article_id for h in hits] == [titled[1].id] and hits[0].score > 0
 
 
