@@ -30,77 +30,81 @@ def _is_hidden(name: str) -> bool:
     return name.startswith(".")
 
 
-def _sorted_entries(folder: Path) -> list[os.DirEntry[str]] | LoadError:
+def _sorted_entries(folder: str) -> list[os.DirEntry[str]] | LoadError:
     try:
         with os.scandir(folder) as it:
             return sorted(it, key=lambda e: e.name)
     except PermissionError:
-        return LoadError(folder, "permission denied")
+        return LoadError(Path(folder), "permission denied")
     except OSError as exc:
-        return LoadError(folder, exc.strerror or type(exc).__name__)
+        return LoadError(Path(folder), exc.strerror or type(exc).__name__)
 
 
 def _walk(
     root: Path, root_id: tuple[int, int]
-) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
+) -> Iterator[tuple[str, os.stat_result] | LoadError]:
     """Files under `root` with a known extension, depth first, sorted by name, hidden skipped;
     each with its `os.stat` (symlinks followed), which callers reuse instead of asking again.
 
-    Iterative (a deep tree cannot exhaust the recursion limit). A symlink back to a folder
-    above is a loop, reported once; a folder reached a second time through another link is
-    skipped quietly, so a web of links costs one visit per folder.
+    Paths are the `os.scandir` strings (a `Path` per file cost the indexer's walk of 10,000
+    files a fifth of a second); problems name a `Path`. Iterative (a deep tree cannot exhaust
+    the recursion limit). A symlink back to a folder above is a loop, reported once; a folder
+    reached a second time through another link is skipped quietly, so a web of links costs one
+    visit per folder.
     """
     extensions = known_extensions()
     visited = {root_id}
-    # Each frame: the folder, the (device, inode) of it and every folder above, its entries.
-    first = _sorted_entries(root)
+    # Each frame: the folder's (device, inode) and every folder's above it, its entries.
+    first = _sorted_entries(os.fspath(root))
     if isinstance(first, LoadError):
         yield first
         return
-    stack: list[tuple[Path, frozenset[tuple[int, int]], Iterator[os.DirEntry[str]]]] = [
-        (root, frozenset({root_id}), iter(first))
+    stack: list[tuple[frozenset[tuple[int, int]], Iterator[os.DirEntry[str]]]] = [
+        (frozenset({root_id}), iter(first))
     ]
     while stack:
-        folder, ancestors, entries = stack[-1]
+        ancestors, entries = stack[-1]
         entry = next(entries, None)
         if entry is None:
             stack.pop()
             continue
-        if _is_hidden(entry.name):
+        name = entry.name
+        if _is_hidden(name):
             continue
-        path = folder / entry.name
         try:
             st = os.stat(entry.path)  # follows symlinks
         except FileNotFoundError:
-            yield LoadError(path, "broken symbolic link")
+            yield LoadError(Path(entry.path), "broken symbolic link")
             continue
         except PermissionError:
-            yield LoadError(path, "permission denied")
+            yield LoadError(Path(entry.path), "permission denied")
             continue
         except OSError as exc:
             # ELOOP (a symlink pointing at itself) lands here too.
-            yield LoadError(path, exc.strerror or type(exc).__name__)
+            yield LoadError(Path(entry.path), exc.strerror or type(exc).__name__)
             continue
         if stat.S_ISDIR(st.st_mode):
             identity = (st.st_dev, st.st_ino)
             if identity in ancestors:
-                yield LoadError(path, "directory loop (symbolic link to a parent folder), skipped")
+                yield LoadError(
+                    Path(entry.path), "directory loop (symbolic link to a parent folder), skipped"
+                )
                 continue
             if identity in visited:
                 continue
             visited.add(identity)
-            children = _sorted_entries(path)
+            children = _sorted_entries(entry.path)
             if isinstance(children, LoadError):
                 yield children
                 continue
-            stack.append((path, ancestors | {identity}, iter(children)))
-        elif stat.S_ISREG(st.st_mode) and path.suffix.lower() in extensions:
-            yield path, st
+            stack.append((ancestors | {identity}, iter(children)))
+        elif stat.S_ISREG(st.st_mode) and os.path.splitext(name)[1].lower() in extensions:
+            yield entry.path, st
         # Other files in a folder (images, unknown types, pipes) are not articles: skipped
         # quietly. Named explicitly on the command line, they get a clear reason instead.
 
 
-def _expand_one(raw: str | Path) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
+def _expand_one(raw: str | Path) -> Iterator[tuple[str | Path, os.stat_result] | LoadError]:
     path = Path(raw)
     try:
         st = path.stat()
@@ -132,14 +136,15 @@ def _expand_one(raw: str | Path) -> Iterator[tuple[Path, os.stat_result] | LoadE
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
     """Every file named by `paths`, in order, each once (also when reached twice or via a link)."""
     for item in expand_paths_stat(paths):
-        yield item if isinstance(item, LoadError) else item[0]
+        yield item if isinstance(item, LoadError) else Path(item[0])
 
 
 def expand_paths_stat(
     paths: Iterable[str | Path],
-) -> Iterator[tuple[Path, os.stat_result] | LoadError]:
+) -> Iterator[tuple[str | Path, os.stat_result] | LoadError]:
     """`expand_paths` with each file's `os.stat` (following symlinks) taken while walking: the
-    indexer compares size and mtime with its cache without a second system call per file."""
+    indexer compares size and mtime with its cache without a second system call per file.
+    Files found in folders come as `os.scandir` path strings (cheaper than a `Path` each)."""
     seen: set[tuple[int, int]] = set()
     for raw in paths:
         for item in _expand_one(raw):
