@@ -31,6 +31,7 @@ import glob
 import hashlib
 import multiprocessing
 import os
+import sys
 import threading
 import time
 from collections import deque
@@ -345,6 +346,8 @@ class _Parser:
         # a held lock into the child. A worker that dies (out of memory, a crash in the parser)
         # breaks the pool instead of hanging it; the rest is then parsed here.
         method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
+        if method == "spawn":
+            _start_resource_tracker()
         self.executor = ProcessPoolExecutor(
             max_workers=count,
             mp_context=multiprocessing.get_context(method),
@@ -395,6 +398,25 @@ class _Parser:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
         self.pending.clear()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with stderr on /dev/null.
+
+    The first spawned worker starts it, passing it `sys.stderr.fileno()`. Under the app,
+    Textual captures stderr with an object whose `fileno()` is -1, and the spawn failed ("bad
+    value(s) in fds_to_keep"): no library of `PARALLEL_MIN_FILES` files or more got indexed.
+    Nothing the tracker prints belongs on the screen anyway. Once running, it is reused.
+    """
+    from multiprocessing import resource_tracker
+
+    saved = sys.stderr
+    try:
+        with open(os.devnull, "w") as devnull:
+            sys.stderr = devnull
+            resource_tracker.ensure_running()
+    finally:
+        sys.stderr = saved
 
 
 def _silence_worker() -> None:

@@ -300,3 +300,41 @@ def test_each_file_is_read_once_and_freed_pages_are_released(
     assert cache.conn.execute("PRAGMA freelist_count").fetchone()[0] == 0
     assert cache.search("egrets")
     assert [h.snippet for h in cache.search("herons")] == ["A short note about herons."]
+
+
+def test_workers_start_when_stderr_has_no_file_descriptor(tmp_path: Path) -> None:
+    """Under the app, Textual captures stderr with an object whose fileno() is -1.
+    multiprocessing passed that to its resource tracker (started with the first spawned
+    worker), and the spawn failed: "bad value(s) in fds_to_keep", every library of 400 files
+    or more stopped before indexing anything. A fresh process, so no tracker runs yet."""
+    import subprocess
+    import sys
+
+    lib = tmp_path / "lib"
+    write_library(lib, n=4)
+    script = f"""
+import json, sys, threading
+
+class Captured:  # what Textual puts in sys.stderr while the app runs
+    def write(self, text): return len(text)
+    def flush(self): pass
+    def fileno(self): return -1
+
+sys.stderr = Captured()
+from reader.indexer import index_paths
+from reader.store.cache import ArticleCache
+events = []
+def work():
+    with ArticleCache.open({str(tmp_path / "data")!r}) as cache:
+        events.extend(index_paths([{str(lib)!r}], cache, workers=2))
+thread = threading.Thread(target=work)
+thread.start()
+thread.join(120)
+last = events[-1]
+print(json.dumps([last.phase, last.articles, [str(e) for e in last.errors], last.error_count]))
+"""
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=180, check=True
+    )
+    phase, articles, errors, count = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (phase, articles, errors, count) == ("done", 5, [], 0), done.stdout
