@@ -346,8 +346,8 @@ class _Parser:
         # a held lock into the child. A worker that dies (out of memory, a crash in the parser)
         # breaks the pool instead of hanging it; the rest is then parsed here.
         method = "fork" if threading.active_count() == 1 and os.name == "posix" else "spawn"
-        if method == "spawn":
-            _start_resource_tracker()
+        if method == "spawn" and not _start_resource_tracker():
+            return False  # no tracker, no pool: everything is parsed in this thread
         self.executor = ProcessPoolExecutor(
             max_workers=count,
             mp_context=multiprocessing.get_context(method),
@@ -400,8 +400,8 @@ class _Parser:
         self.pending.clear()
 
 
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with stderr on /dev/null.
+def _start_resource_tracker() -> bool:
+    """Start multiprocessing's resource tracker with stderr on /dev/null; False if it fails.
 
     The first spawned worker starts it, passing it `sys.stderr.fileno()`. Under the app,
     Textual captures stderr with an object whose `fileno()` is -1, and the spawn failed ("bad
@@ -415,6 +415,9 @@ def _start_resource_tracker() -> None:
         with open(os.devnull, "w") as devnull:
             sys.stderr = devnull
             resource_tracker.ensure_running()
+        return True
+    except Exception:  # noqa: BLE001 - then the files are parsed in this thread
+        return False
     finally:
         sys.stderr = saved
 

@@ -9,7 +9,6 @@ worker, whose `cancelled_event` is the indexer's cancel flag, so it stops betwee
 
 from __future__ import annotations
 
-import sys
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -116,7 +115,7 @@ def index_library(app: App[Any], paths: list[str], data_dir: Path) -> None:
 
     Runs in a thread worker (`app.run_worker(..., thread=True)`); opens its own cache.
     """
-    from reader.indexer import PARALLEL_MIN_FILES, IndexProgress, index_paths
+    from reader.indexer import IndexProgress, index_paths
     from reader.store.cache import ArticleCache
     from reader.ui.app import as_problem
     from reader.ui.screens import Problem
@@ -127,12 +126,9 @@ def index_library(app: App[Any], paths: list[str], data_dir: Path) -> None:
         with ArticleCache.open(data_dir) as cache:
             # The worker's cancelled_event is set when the app quits: the indexer stops
             # between two files and the thread ends.
+            # (Its process pool works under Textual's captured stderr: see
+            # reader.indexer._start_resource_tracker.)
             for progress in index_paths(paths, cache, cancel=worker.cancelled_event):
-                if last is None or last.phase == "scanning":
-                    to_parse = progress.files_total - progress.files_done
-                    if progress.phase == "indexing" and to_parse >= PARALLEL_MIN_FILES:
-                        # The first "indexing" event comes just before the pool starts.
-                        _start_resource_tracker()
                 last = progress
                 problems = [as_problem(error) for error in progress.errors]
                 app.post_message(LibraryIndexed(progress, problems))
@@ -151,25 +147,6 @@ def index_library(app: App[Any], paths: list[str], data_dir: Path) -> None:
         )
         where = ", ".join(paths)
         app.post_message(LibraryIndexed(failed, [Problem(where, f"indexing stopped: {error}")]))
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's resource tracker with the real stderr.
-
-    The indexer parses many files in a process pool. Starting a pool starts the tracker, which
-    hands `sys.stderr.fileno()` to its process; inside a Textual app that is -1 (Textual
-    captures stderr), and the pool fails with "bad value(s) in fds_to_keep".
-    """
-    import multiprocessing.resource_tracker
-
-    captured = sys.stderr
-    try:
-        sys.stderr = sys.__stderr__
-        multiprocessing.resource_tracker.ensure_running()
-    except Exception:  # no tracker: the indexer falls back to parsing in this thread
-        pass
-    finally:
-        sys.stderr = captured
 
 
 def page_prefetcher(app: App[Any], data_dir: Path) -> Callable[[CachedRows, list[int]], None]:

@@ -392,10 +392,18 @@ async def test_a_cold_index_large_enough_for_worker_processes_works_in_the_app(
     tmp_path: Path,
 ) -> None:
     # Past reader.indexer.PARALLEL_MIN_FILES the indexer parses in a process pool, started
-    # from the app's worker thread while Textual holds stderr.
+    # from the app's worker thread while Textual holds stderr (its fileno() is -1). Enough
+    # files that the pool starts while the walk is still going, as for any big library, and
+    # no resource tracker running yet, as in a freshly launched app (an earlier test may have
+    # started one with pytest's stderr; multiprocessing starts a new one when needed).
+    import multiprocessing.resource_tracker
+
+    stop = getattr(multiprocessing.resource_tracker._resource_tracker, "_stop", None)
+    if stop is not None:
+        stop()
     folder = tmp_path / "many"
     folder.mkdir()
-    count = reader.indexer.PARALLEL_MIN_FILES + 20
+    count = reader.indexer.PARALLEL_MIN_FILES + 100
     for index in range(count):
         (folder / f"a{index:04}.md").write_text(
             article_md(f"Parish notice number {index}", "2024-01-02", "The hall is open."),
