@@ -508,7 +508,9 @@ def cmd_search(args: argparse.Namespace) -> int:
             paths = _paths_or_default([])
         under = None
         if paths:
-            result = _run_index(paths, cache, show_progress=False)
+            # Progress on a terminal's stderr (a cold index of a big folder takes a while);
+            # the results on stdout stay clean for a pipe.
+            result = _run_index(paths, cache, show_progress=sys.stderr.isatty())
             status = 1 if result is None or result.error_count else 0
             under = scope_of(paths)
         hits = cache.search(args.query, limit=args.limit, under=under)
