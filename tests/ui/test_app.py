@@ -214,6 +214,11 @@ async def test_o_opens_the_selected_tweet_link_else_the_article_url(monkeypatch)
         await loaded(pilot)
         await pilot.press("enter", "o")
         assert opened == ["https://example.org/news/harbour-ferry"]
+        # The address is also said in the title bar (no browser may start at all).
+        await pilot.pause()
+        assert "Opening https://example.org/news/harbour-ferry" in app.query_one(
+            "#title-bar"
+        ).render().plain
         for _ in range(5):
             await pilot.press("right_square_bracket")
         assert app.pane.selected_unit.kind == "tweet"
