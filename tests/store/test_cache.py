@@ -53,6 +53,14 @@ def put(cache: ArticleCache, path: str, *articles: Article) -> None:
     cache.store(path, META, list(articles))
 
 
+def rank_at_most(monkeypatch: pytest.MonkeyPatch, matches: int) -> None:
+    """Search ranks at most `matches` matches in this test (`RANK_ALL_MAX`), so that a few
+    articles take the paths a common word takes at 100,000."""
+    import reader.store.cache as cache_module
+
+    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", matches)
+
+
 def test_fallback_is_really_used_when_forced(tmp_path: Path) -> None:
     with ArticleCache(tmp_path / CACHE_FILE, fts=False) as c:
         sql = c.conn.execute("SELECT sql FROM sqlite_master WHERE name = 'search_text'").fetchone()
@@ -212,9 +220,7 @@ def test_a_last_word_of_one_letter_still_narrows_the_search(
     # `storm f` (the first letter of a second word) keeps only the articles with a word
     # starting with "f", in any column, accents folded as FTS5 folds them. "storm" alone
     # matches more than can be ranked (3 > 2 here); the one article left is few: ranked.
-    import reader.store.cache as cache_module
-
-    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    rank_at_most(monkeypatch, 2)
     with_f = make(
         "Storm damage at the quay.",
         title="Storm notes",
@@ -437,9 +443,7 @@ def test_huge_match_sets_put_title_matches_first(
 ) -> None:
     if not fts5_available():
         pytest.skip("SQLite without FTS5")
-    import reader.store.cache as cache_module
-
-    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    rank_at_most(monkeypatch, 2)
     with ArticleCache(tmp_path / CACHE_FILE) as c:
         body_only = [make(f"Harbour news number {i}.", title=f"Story {i}") for i in range(4)]
         titled = make("Other words entirely.", title="Harbour reopens")
@@ -457,9 +461,7 @@ def test_more_title_matches_than_can_be_ranked_come_latest_first(
 ) -> None:
     if not fts5_available():
         pytest.skip("SQLite without FTS5")
-    import reader.store.cache as cache_module
-
-    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    rank_at_most(monkeypatch, 2)
     with ArticleCache(tmp_path / CACHE_FILE) as c:
         titled = [make(f"Body {i}.", title=f"Harbour story {i}") for i in range(3)]
         body_only = [make(f"The harbour again, {i}.", title=f"Other {i}") for i in range(2)]
@@ -485,9 +487,7 @@ def test_a_rare_finished_word_lets_a_query_with_a_common_one_be_ranked(
 ) -> None:
     if not fts5_available():
         pytest.skip("SQLite without FTS5")
-    import reader.store.cache as cache_module
-
-    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", 2)
+    rank_at_most(monkeypatch, 2)
     with ArticleCache(tmp_path / CACHE_FILE) as c:
         for i in range(4):
             put(c, f"/l/{i}", make(f"Harbour news {i}.", title=f"Story {i}"))
@@ -679,9 +679,7 @@ def test_full_text_search_and_the_fallback_find_the_same_articles(
         pytest.skip("SQLite without FTS5")
     import random
 
-    import reader.store.cache as cache_module
-
-    monkeypatch.setattr(cache_module, "RANK_ALL_MAX", rank_all_max)
+    rank_at_most(monkeypatch, rank_all_max)
     rng = random.Random(7)
     words = "storm ferry fête café harbour harbor fog flood field rain river road ébène élan"
     vocabulary = words.split()
