@@ -947,20 +947,27 @@ class ArticleCache:
         found = self._snippets_for(list(rowids), q)
         return {rowids[r]: text for r, text in found.items()}
 
-    def _snippets_for(self, rowids: list[int], q: Query) -> dict[int, str]:
+    def _snippets_for(
+        self, rowids: list[int], q: Query, unpacked: dict[int, dict[str, Any]] | None = None
+    ) -> dict[int, str]:
         """Snippets made here from the stored text: FTS5's snippet() would be computed for
-        every match before the ranking keeps a hundred, and per row it re-runs the query."""
-        if not rowids:
-            return {}
-        out = {}
+        every match before the ranking keeps a hundred, and per row it re-runs the query.
+        `unpacked`: articles already read (by `_having_word`), not read again."""
+        known = unpacked or {}
+        out = {r: _snippet_of(known[r], q) for r in rowids if r in known}
+        for rowid, data in self._unpacked([r for r in rowids if r not in known]):
+            out[rowid] = _snippet_of(data, q)
+        return out
+
+    def _unpacked(self, rowids: list[int]) -> Iterator[tuple[int, dict[str, Any]]]:
+        """(rowid, `Article.to_dict()`) of these rows, read 500 at a time."""
         for start in range(0, len(rowids), 500):
             chunk = rowids[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for rowid, blob in self.conn.execute(
                 f"SELECT rowid, data FROM articles WHERE rowid IN ({marks})", chunk
             ):
-                out[rowid] = _snippet_of(_unpack(blob), q)
-        return out
+                yield rowid, _unpack(blob)
 
     def _search_fts(
         self, q: Query, limit: int, under: Sequence[str] | None, snippets: bool
@@ -1001,6 +1008,7 @@ class ArticleCache:
             best.setdefault(row[1], row)
         every_match = len(rows) < fetch  # the rows are all the matches, not the best ones
         rows = list(best.values())
+        with_letter: dict[int, dict[str, Any]] | None = None
         if letter is not None:
             with_letter = self._having_word([r for r, _, _ in rows], letter[0])
             rows = [row for row in rows if row[0] in with_letter]
@@ -1019,24 +1027,22 @@ class ArticleCache:
                 )
             q = letter[1]
         rows = rows[:limit]
-        texts = self._snippets_for([r for r, _, _ in rows], q) if snippets else {}
+        texts = self._snippets_for([r for r, _, _ in rows], q, with_letter) if snippets else {}
         # `+ 0.0` turns the -0.0 of unranked rows into 0.0.
         return [SearchHit(aid, round(-rank, 4) + 0.0, texts.get(r, "")) for r, aid, rank in rows]
 
-    def _having_word(self, rowids: list[int], prefix: str) -> set[int]:
-        """Which of these rows have a word (in any searched column) starting with `prefix`."""
+    def _having_word(self, rowids: list[int], prefix: str) -> dict[int, dict[str, Any]]:
+        """The rows of these that have a word (in any searched column) starting with `prefix`,
+        each with its article as read (for its snippet)."""
         wanted = Query(groups=((prefix,),), prefix=True)
-        out = set()
-        for rowid, blob in self.conn.execute(
-            f"SELECT rowid, data FROM articles WHERE rowid IN ({','.join('?' * len(rowids))})",
-            rowids,
-        ):
-            columns = search_columns(_unpack(blob))
+        out = {}
+        for rowid, data in self._unpacked(rowids):
+            columns = search_columns(data)
             # first_match is exact for ASCII; match_spans also folds accents ("é" for "e").
             if any(first_match(c, wanted) is not None for c in columns) or any(
                 match_spans(c, wanted) for c in columns if not c.isascii()
             ):
-                out.add(rowid)
+                out[rowid] = data
         return out
 
     def _ranked(
