@@ -975,7 +975,7 @@ class ArticleCache:
         weights = ", ".join(str(w) for w in _WEIGHTS)
         # A few spare rows for copies of one article that `search` folds together.
         fetch = limit + 8
-        letter = _lone_letter(q)
+        typed, letter = q, _lone_letter(q)
         if letter is not None:
             # `storm f`, the first letter of a second word just typed: FTS5 would merge the
             # doclists of every word starting with "f" (150-400 ms at 100,000 articles; there is
@@ -1010,7 +1010,7 @@ class ArticleCache:
         rows = list(best.values())
         with_letter: dict[int, dict[str, Any]] | None = None
         if letter is not None:
-            with_letter = self._having_word([r for r, _, _ in rows], letter[0])
+            with_letter = self._having_word([r for r, _, _ in rows], letter)
             rows = [row for row in rows if row[0] in with_letter]
             if every_match and len(rows) <= RANK_ALL_MAX:
                 # Few match: ranked, as a query that few match always is (bm25 of the other
@@ -1025,9 +1025,8 @@ class ArticleCache:
                 rows = sorted(
                     ((r, aid, scores.get(r, 0.0)) for r, aid, _ in rows), key=lambda row: row[2]
                 )
-            q = letter[1]
         rows = rows[:limit]
-        texts = self._snippets_for([r for r, _, _ in rows], q, with_letter) if snippets else {}
+        texts = self._snippets_for([r for r, _, _ in rows], typed, with_letter) if snippets else {}
         # `+ 0.0` turns the -0.0 of unranked rows into 0.0.
         return [SearchHit(aid, round(-rank, 4) + 0.0, texts.get(r, "")) for r, aid, rank in rows]
 
@@ -1278,10 +1277,10 @@ class ArticleCache:
         ]
 
 
-def _lone_letter(q: Query) -> tuple[str, Query] | None:
-    """(letter, q) when `q` is other words and then one letter still being typed."""
+def _lone_letter(q: Query) -> str | None:
+    """The letter when `q` is other words and then one letter still being typed."""
     if q.prefix and len(q.groups) > 1 and len(q.groups[-1]) == 1 and len(q.groups[-1][0]) == 1:
-        return q.groups[-1][0], q
+        return q.groups[-1][0]
     return None
 
 
