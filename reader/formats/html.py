@@ -136,7 +136,7 @@ def article_from_html(
             tags.append(node)
         elif isinstance(node, Comment | Doctype | Declaration | ProcessingInstruction):
             odd.append(node)
-    meta = _metadata(soup, tags)
+    meta = _metadata(tags)
     # The headline often sits in a <header> that is dropped below with the site's chrome.
     h1 = _first(tags, "h1")
     h1_text = _text(h1) if h1 is not None else ""
@@ -187,7 +187,7 @@ def _first(tags: list[Tag], name: str) -> Tag | None:
     return next((t for t in tags if t.name == name), None)
 
 
-def _metadata(soup: BeautifulSoup, tags: list[Tag]) -> dict[str, str]:
+def _metadata(tags: list[Tag]) -> dict[str, str]:
     found: dict[str, str] = {}
 
     def put(key: str, value: object) -> None:
