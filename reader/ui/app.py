@@ -805,11 +805,9 @@ class ReaderApp(App[int]):
             )
             return
         self.open_url(url)
-        # Said in the title bar too: with no browser to start (over SSH, say) nothing else
-        # happens, and the address is then there to read or copy.
-        bars = self.screen.query(TitleBar)
-        if bars:
-            bars.first().flash(f"Opening {url}")
+        # Said too: with no browser to start (over SSH, say) nothing else happens, and the
+        # address is then there to read or copy.
+        self.state.say(f"Opening {url}")
 
     def help_sections(self) -> list[tuple[str, list[BindingType]]]:
         """The bindings shown by `?`, by where they apply, with the user's keymap applied."""

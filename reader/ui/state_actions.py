@@ -219,9 +219,10 @@ class SavedState:
             self._not_saved(error)
 
     # ----------------------------------------------------------------- feedback
-    def _notify(self, text: str, **kwargs: object) -> None:
-        """Say what a key did: in the title bar when the main screen shows it (a plain line,
-        repainted within the frame), else, and for warnings and errors, as a notification."""
+    def say(self, text: str, **kwargs: object) -> None:
+        """Say what a key did (the app's own keys use it too): in the title bar when the main
+        screen shows it (a plain line, repainted within the frame), else, and for warnings and
+        errors, as a notification."""
         app = self.app
         self.said.append(text)
         del self.said[:-50]
@@ -241,11 +242,11 @@ class SavedState:
             if self._warned_read_only:
                 return
             self._warned_read_only = True
-        self._notify(str(error), title="Not saved", severity="error")
+        self.say(str(error), title="Not saved", severity="error")
 
     def _no_store(self) -> bool:
         if self.store is None:
-            self._notify("There is no state store in this session.", severity="warning")
+            self.say("There is no state store in this session.", severity="warning")
             return True
         return False
 
@@ -303,7 +304,7 @@ class SavedState:
         if error is not None:
             self._not_saved(error)
         else:
-            self._notify("Marked read." if state else "Marked unread.")
+            self.say("Marked read." if state else "Marked unread.")
 
     def _delta(self, article: Article, was_read: bool) -> int | None:
         """How the unread count moved for `article` (None: unknown, recount)."""
@@ -328,7 +329,7 @@ class SavedState:
         if error is not None:
             self._not_saved(error)
         else:
-            self._notify("Bookmarked." if state else "Bookmark removed.")
+            self.say("Bookmarked." if state else "Bookmark removed.")
 
     def mark_all_read(self) -> None:
         """`M`: mark every article in the current list (filters applied) read."""
@@ -353,7 +354,7 @@ class SavedState:
             self._not_saved(error)
             return
         scope = "in this view" if self.mode != "all" or self.app.filter_query() else "in the list"
-        self._notify(f"Marked {changed} article{'s' if changed != 1 else ''} read {scope}.")
+        self.say(f"Marked {changed} article{'s' if changed != 1 else ''} read {scope}.")
 
     # ----------------------------------------------------------------- list filter
     def cycle_filter(self) -> None:
@@ -361,7 +362,7 @@ class SavedState:
         self.mode = FILTER_MODES[(FILTER_MODES.index(self.mode) + 1) % len(FILTER_MODES)]
         self.apply_filter()
         labels = {"all": "all articles", "unread": "unread articles", "bookmarked": "bookmarks"}
-        self._notify(f"Showing {labels[self.mode]}.")
+        self.say(f"Showing {labels[self.mode]}.")
 
     def apply_filter(self, mode: FilterMode | None = None) -> None:
         """Re-narrow the list to the filter mode, keeping the article being read on it."""
@@ -400,7 +401,7 @@ class SavedState:
         pane = self.app.pane
         article, unit = pane.article, pane.selected_unit
         if article is None or unit is None or pane.selected is None:
-            self._notify("Select a paragraph, tweet or caption with ] or [ first.")
+            self.say("Select a paragraph, tweet or caption with ] or [ first.")
             return
         text = article.blocks[unit.block].text
         spans = split_sentences(text) or [(0, len(text))]
@@ -477,7 +478,7 @@ class SavedState:
 
         quote = self.selected_quote()
         if quote is None:
-            self._notify(
+            self.say(
                 "Select a tweet, caption, quote or paragraph with ] or [ first "
                 "(. and , narrow it to sentences)."
             )
@@ -493,11 +494,11 @@ class SavedState:
         kind = KIND_NAMES.get(row.kind, row.kind)
         name = " ".join(p for p in (row.speaker, f"@{row.handle}" if row.handle else None) if p)
         who = f" by {name}" if name else ""
-        # One short line: it is said in the title bar (see `_notify`), where it must fit.
+        # One short line: it is said in the title bar (see `say`), where it must fit.
         if created:
-            self._notify(f"Saved {kind}{who}.")
+            self.say(f"Saved {kind}{who}.")
         else:
-            self._notify(f"Already saved ({kind}).")
+            self.say(f"Already saved ({kind}).")
 
     # ----------------------------------------------------------------- bookmarks screen
     def show_bookmarks(self) -> None:
@@ -520,7 +521,7 @@ class SavedState:
         summary = app.rows[index] if index is not None else None
         article = app.article(summary) if summary is not None else None
         if summary is None or article is None:
-            self._notify(
+            self.say(
                 f"“{_snippet(quote.article_title, 60)}” is not in the library open now.",
                 severity="warning",
             )
@@ -537,7 +538,7 @@ class SavedState:
             self._skip_resume = False
         found = find_in_article(article, quote)
         if found is None:
-            self._notify(
+            self.say(
                 "The quote is no longer in this article (the file changed); opened at the top.",
                 severity="warning",
             )
@@ -635,15 +636,15 @@ class SavedState:
             except ExportExistsError:
                 continue  # never overwrite: try the next free name
             except OSError as error:
-                self._notify(
+                self.say(
                     f"Could not write {target}: {error.strerror or error}", severity="error"
                 )
                 return
         else:
-            self._notify(f"Could not find a free file name in {folder}.", severity="error")
+            self.say(f"Could not find a free file name in {folder}.", severity="error")
             return
         count = len(quotes)
-        self._notify(f"Exported {count} quote{'s' if count != 1 else ''} to {path}", title="Export")
+        self.say(f"Exported {count} quote{'s' if count != 1 else ''} to {path}", title="Export")
 
 
 def _snippet(text: str, limit: int = 48) -> str:
