@@ -118,7 +118,7 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
             rows = self.row_view(rows)
         self.rows = rows
         self._strips.clear()
-        self.virtual_size = Size(self.size.width, len(rows) * ROW_HEIGHT)
+        self.virtual_size = Size(self._content_width(), len(rows) * ROW_HEIGHT)
         index = rows.index_of(keep) if keep is not None else None
         self.set_reactive(ArticleList.cursor, self._clamp(index if index is not None else 0))
         self.refresh()
@@ -211,8 +211,13 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         if current is not None:
             self.post_message(self.Selected(self, current))
 
+    def _content_width(self) -> int:
+        # The width rows are drawn in: the widget's own width would leave the rows one column
+        # (the scrollbar's) wider than the view, and a horizontal scrollbar would appear.
+        return self.scrollable_content_region.width
+
     def on_resize(self, event: events.Resize) -> None:
-        self.virtual_size = Size(event.size.width, len(self.rows) * ROW_HEIGHT)
+        self.virtual_size = Size(self._content_width(), len(self.rows) * ROW_HEIGHT)
         self._strips.clear()
         self._scroll_cursor_into_view()
 
