@@ -841,7 +841,10 @@ class ReaderApp(App[int]):
     def action_help(self) -> None:
         from reader.ui.screens import HelpScreen, help_content
 
-        self.push_screen(HelpScreen(help_content(self.help_sections(), self.get_key_display)))
+        sections = self.help_sections()
+        self.push_screen(
+            HelpScreen(lambda width: help_content(sections, self.get_key_display, width))
+        )
 
     def action_problems(self) -> None:
         from reader.ui.screens import ProblemsScreen

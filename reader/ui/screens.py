@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import ClassVar
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
@@ -47,10 +49,19 @@ def _keys(app_key_display: object, binding: Binding) -> str:
     return " / ".join(keys)
 
 
+_KEY_COLUMN = 18  # two spaces, the keys padded to 16
+
+
 def help_content(
-    sections: Sequence[tuple[str, Iterable[BindingType]]], key_display: object
+    sections: Sequence[tuple[str, Iterable[BindingType]]],
+    key_display: object,
+    width: int | None = None,
 ) -> Content:
-    """The help text: one section per widget, a line per binding, then mouse and quotes."""
+    """The help text: one section per widget, a line per binding, then mouse and quotes.
+
+    With `width`, a description too long for its line wraps under the description column
+    (a hanging indent) instead of back to the keys' column.
+    """
     parts: list[tuple[str, str] | str] = [("Saving quotes\n", "bold $accent")]
     parts.append((SAVING_QUOTES + "\n\n", "$text"))
     for title, bindings in sections:
@@ -59,8 +70,13 @@ def help_content(
             if not isinstance(binding, Binding) or not binding.description:
                 continue
             keys = _keys(key_display, binding)
-            parts.append((f"  {keys:<16}", "bold $text"))
-            parts.append((f"{binding.tooltip or binding.description}\n", "$text"))
+            column = max(_KEY_COLUMN, len(keys) + 3)
+            description = binding.tooltip or binding.description
+            if width is not None and width - column >= 20:
+                lines = textwrap.wrap(description, width - column) or [""]
+                description = ("\n" + " " * column).join(lines)
+            parts.append((f"  {keys}".ljust(column), "bold $text"))
+            parts.append((f"{description}\n", "$text"))
         parts.append("\n")
     parts.append(("Mouse\n", "bold $accent"))
     parts.append(("  " + MOUSE + "\n", "$text"))
@@ -89,6 +105,21 @@ _MODAL_CSS = """
 """
 
 
+class _HelpText(Static):
+    """The help text, laid out again for each width it is given."""
+
+    def __init__(self, content: Callable[[int | None], Content]) -> None:
+        super().__init__(content(None), id="help-text")
+        self._content = content
+        self._width: int | None = None
+
+    def on_resize(self, event: events.Resize) -> None:
+        width = self.content_region.width
+        if width > 0 and width != self._width:
+            self._width = width
+            self.update(self._content(width))
+
+
 class HelpScreen(ModalScreen[None]):
     """Every key, generated from the live bindings, plus how saving quotes works."""
 
@@ -100,7 +131,8 @@ class HelpScreen(ModalScreen[None]):
         Binding("k,up", "scroll('up')", "Scroll up", show=False),
     ]
 
-    def __init__(self, content: Content) -> None:
+    def __init__(self, content: Callable[[int | None], Content]) -> None:
+        """`content(width)`: the help text laid out for a width (None: not known yet)."""
         super().__init__()
         self._content = content
 
@@ -108,7 +140,7 @@ class HelpScreen(ModalScreen[None]):
         with Vertical(id="help-box"):
             yield Static(Content.styled("Keys", "bold"), id="help-title", classes="modal-title")
             with VerticalScroll(id="help-scroll"):
-                yield Static(self._content, id="help-text")
+                yield _HelpText(self._content)
         yield KeyBar()
 
     def action_scroll(self, direction: str) -> None:

@@ -263,13 +263,44 @@ async def test_question_mark_shows_help_generated_from_bindings() -> None:
         await loaded(pilot)
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
+        await pilot.pause()
         text = str(app.screen.query_one("#help-text").render())
+        flat = " ".join(text.split())
         for binding in ReaderApp.BINDINGS:
-            assert (binding.tooltip or binding.description) in text
+            assert " ".join((binding.tooltip or binding.description).split()) in flat
         assert "Saving quotes" in text and "s to save" in text
         assert re.search(r"^  \] +Select the next tweet", text, re.M)
+        # A description too long for its line goes on under the description column.
+        assert re.search(r"^  / +Search the library as you type.*\n {18}\S", text, re.M)
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_help_rewraps_to_the_terminal_width() -> None:
+    app = make_app()
+    async with app.run_test(size=(64, 20)) as pilot:
+        await loaded(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        help_text = app.screen.query_one("#help-text")
+        width = help_text.content_region.width
+        text = str(help_text.render())
+        lines = text[: text.index("\nMouse\n")].splitlines()
+        keys = [line for line in lines if re.match(r"  \S|\s{18}\S", line)]
+        assert len(keys) > 20 and max(len(line) for line in keys) <= width
+        assert re.search(r"^  \[ +Select the previous tweet.*\n {18}\S", "\n".join(lines), re.M)
+
+
+async def test_list_rows_fit_the_list_without_a_horizontal_scrollbar() -> None:
+    # The bundled samples are more rows than fit: the vertical scrollbar takes a column.
+    for size in ((64, 20), (90, 30)):
+        app = build_app([])
+        async with app.run_test(size=size) as pilot:
+            await loaded(pilot)
+            article_list = app.article_list
+            assert article_list.max_scroll_y > 0
+            assert not article_list.show_horizontal_scrollbar
+            assert article_list.max_scroll_x == 0
 
 
 async def test_q_quits() -> None:
