@@ -124,6 +124,16 @@ class MainScreen(Screen[None]):
     AUTO_FOCUS = ""
 
 
+# Actions on the list, the open article and its selection. Their keys are the app's, so they
+# would also fire on every other screen (saved quotes, help, the library views) and act, unseen,
+# on the main screen behind it (`n` there opened the next article): only the main screen has them.
+MAIN_SCREEN_ACTIONS = frozenset(
+    """next_article previous_article next_unit previous_unit toggle_outline filter open_link
+    back library_views save_quote toggle_bookmark toggle_read show_bookmarks mark_all_read
+    cycle_read_filter next_sentence previous_sentence extend_sentences shrink_sentences""".split()
+)
+
+
 class ReaderApp(App[int]):
     """Article list on the left, reading pane on the right, outline on demand."""
 
@@ -793,6 +803,11 @@ class ReaderApp(App[int]):
         self.article_list.set_rows(self.rows)
         self._update_summary()
         self.article_list.focus()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in MAIN_SCREEN_ACTIONS and not isinstance(self.screen, MainScreen):
+            return False  # not bound on this screen: the key does nothing, the key bar omits it
+        return True
 
     def action_open_link(self) -> None:
         """Open the selected tweet's link, else the article's URL, in the browser."""

@@ -276,6 +276,34 @@ async def test_question_mark_shows_help_generated_from_bindings() -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_main_screen_keys_do_nothing_on_other_screens(tmp_path) -> None:
+    # `n`, `t`, `b`... are the app's keys: on the saved quotes or help screen they must not act
+    # on the main screen hidden behind it, nor be offered in that screen's key bar.
+    from reader.store.state import StateStore
+    from reader.ui.bookmarks import BookmarksScreen
+
+    store = StateStore.open(tmp_path)
+    app = build_app([], loader=fixture_loader("library.jsonl"), store=store)
+    async with app.run_test(size=SIZE) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter")
+        opened = app.pane.article.id
+        for key, screen_type in (("B", BookmarksScreen), ("question_mark", HelpScreen)):
+            await pilot.press(key)
+            assert isinstance(app.screen, screen_type)
+            await pilot.press("n", "p", "t", "b", "m", "s", "f", "v")
+            assert isinstance(app.screen, screen_type)
+            offered = {b.binding.action for b in app.screen.active_bindings.values()}
+            assert not offered & {"next_article", "toggle_outline", "toggle_bookmark"}
+            await pilot.press("escape")
+            assert not isinstance(app.screen, screen_type)
+            assert app.pane.article.id == opened
+            assert not app.screen.has_class("-outline")
+            assert store.quote_count() == 0 and not store.is_bookmarked(opened)
+        await pilot.press("n")  # back on the main screen the keys work again
+        assert app.pane.article.id != opened
+
+
 async def test_help_rewraps_to_the_terminal_width() -> None:
     app = make_app()
     async with app.run_test(size=(64, 20)) as pilot:
