@@ -62,9 +62,6 @@ class Outline(OptionList, inherit_bindings=False):
         border: none;
         border-left: vkey $accent;
     }
-    Screen.-narrow Outline {
-        width: 1fr;
-    }
     """
 
     BINDINGS: ClassVar[list[BindingType]] = [

@@ -388,6 +388,19 @@ async def test_outline_toggles_and_jumps_to_a_unit() -> None:
         assert not outline.display
 
 
+async def test_outline_takes_the_whole_width_on_a_narrow_terminal() -> None:
+    app = make_app()
+    async with app.run_test(size=(64, 20)) as pilot:
+        await loaded(pilot)
+        await pilot.press("enter", "t")
+        await pilot.pause()
+        assert app.outline.display and app.outline.region.width == 64
+        assert app.pane.size.width == 0 and app.article_list.size.width == 0
+        await pilot.press("t")
+        await pilot.pause()
+        assert app.pane.region.width == 64
+
+
 async def test_outline_escape_closes_it() -> None:
     app = make_app()
     async with app.run_test(size=SIZE) as pilot:
