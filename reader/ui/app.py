@@ -129,7 +129,7 @@ class MainScreen(Screen[None]):
 # on the main screen behind it (`n` there opened the next article): only the main screen has them.
 MAIN_SCREEN_ACTIONS = frozenset(
     """next_article previous_article next_unit previous_unit toggle_outline filter open_link
-    back library_views save_quote toggle_bookmark toggle_read show_bookmarks mark_all_read
+    back library_views reload save_quote toggle_bookmark toggle_read show_bookmarks mark_all_read
     cycle_read_filter next_sentence previous_sentence extend_sentences shrink_sentences""".split()
 )
 
@@ -282,6 +282,14 @@ class ReaderApp(App[int]):
             id="app.cycle_read_filter",
         ),
         Binding(
+            "r",
+            "reload",
+            "Reload",
+            show=False,
+            tooltip="Look at the library's files again: new, changed and removed ones",
+            id="app.reload",
+        ),
+        Binding(
             "full_stop",
             "next_sentence",
             "Next sentence",
@@ -424,7 +432,7 @@ class ReaderApp(App[int]):
     # ----------------------------------------------------------------- the cache
     def open_cached_library(self) -> bool:
         """Show the cached rows now and index in a worker; False when there is no cache."""
-        from reader.ui.indexing import index_library, open_library, page_prefetcher
+        from reader.ui.indexing import open_library, page_prefetcher
 
         library, message = open_library(self.paths, self.data_dir)
         if message:
@@ -434,6 +442,13 @@ class ReaderApp(App[int]):
         self.library = library
         library.use_prefetcher(page_prefetcher(self, library.data_dir))
         self.use_rows(library.rows)
+        self._index(library)
+        return True
+
+    def _index(self, library: CachedLibrary) -> None:
+        """Bring the cache up to date with the library's paths, in a thread worker."""
+        from reader.ui.indexing import index_library
+
         self.run_worker(
             lambda: index_library(self, library.paths, library.data_dir),
             name="index",
@@ -441,7 +456,24 @@ class ReaderApp(App[int]):
             thread=True,
             exit_on_error=False,
         )
-        return True
+
+    def action_reload(self) -> None:
+        """`r`: look at the library's files again, as at launch; the list follows the changes
+        (the cursor stays on its article) and the problems are those of this look."""
+        if self.library_loading:
+            self.state.say("The library is still loading.")
+            return
+        self.library_loading = True
+        self.problems.clear()
+        if self.library is not None:
+            self.library.shown_changes = 0
+            self._index(self.library)
+        else:
+            # Without the cache, every file is read again and the list refills as it goes.
+            self._articles.clear()
+            self.use_rows(SummaryRows())
+            self.load_library()
+        self._update_summary()
 
     def on_library_indexed(self, message: LibraryIndexed) -> None:
         """Progress from the indexer: the bar, problems, and the rows once files changed."""

@@ -112,14 +112,20 @@ class ArticleList(ScrollView, can_focus=True, inherit_bindings=False):
         Until the reader has moved the cursor, it stays on the first row: rows arriving while
         files load must not drag it around.
         """
-        if keep is None and self.current is not None and self.user_moved:
+        implicit = keep is None and self.current is not None and self.user_moved
+        if implicit:
+            assert self.current is not None
             keep = self.current.id
         if self.row_view is not None:
             rows = self.row_view(rows)
         self.rows = rows
         self._strips.clear()
         self.virtual_size = Size(self._content_width(), len(rows) * ROW_HEIGHT)
-        index = rows.index_of(keep) if keep is not None else None
+        # Rows from the cache are found only where they are looked for: near the cursor (the
+        # rows that change while a library is indexed are seldom far off).
+        index = rows.index_of(keep, near=self.cursor) if keep is not None else None
+        if index is None and implicit:
+            index = self.cursor  # not found near: the cursor stays where it was, not at the top
         self.set_reactive(ArticleList.cursor, self._clamp(index if index is not None else 0))
         self.refresh()
         self._scroll_cursor_into_view()

@@ -24,6 +24,7 @@ PALETTE_COMMANDS: tuple[tuple[str, str, str], ...] = (
     ("Open link", "Open the selected tweet's link, or the article's, in the browser", "open_link"),
     ("Help", "Show every key and how saving quotes works", "help"),
     ("Problems", "List the files that could not be loaded, and why", "problems"),
+    ("Reload library", "Look at the library's files again: new, changed, removed", "reload"),
     ("Library views", "Tweets by account, quotes by speaker, shared tweets", "library_views"),
     ("Tweets by account", "Every tweet in the library, by account", "library_views('accounts')"),
     ("Quotes by speaker", "Every quote in the library by one speaker", "library_views('speakers')"),

@@ -22,8 +22,10 @@ class RowSource(Protocol):
 
     def __getitem__(self, index: int) -> ArticleSummary: ...
 
-    def index_of(self, article_id: str) -> int | None:
-        """Position of an article in this source, or None when it is not in it."""
+    def index_of(self, article_id: str, *, near: int | None = None) -> int | None:
+        """Position of an article in this source, or None when it is not in it.
+
+        `near`: where it is likely to be (a source that cannot look everywhere looks there)."""
         ...
 
     def filtered(self, query: str) -> RowSource:
@@ -110,7 +112,7 @@ class SummaryRows:
         """Every summary, unfiltered, in list order."""
         return self._table.rows
 
-    def index_of(self, article_id: str) -> int | None:
+    def index_of(self, article_id: str, *, near: int | None = None) -> int | None:
         position = self._table.position(article_id)
         if position is None or self._view is None:
             return position

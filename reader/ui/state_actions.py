@@ -71,8 +71,10 @@ class FlaggedRows:
     def __getitem__(self, index: int) -> ArticleSummary:
         return self.base[self._view[index]]
 
-    def index_of(self, article_id: str) -> int | None:
-        position = self.base.index_of(article_id)
+    def index_of(self, article_id: str, *, near: int | None = None) -> int | None:
+        if near is not None and self._view:
+            near = self._view[min(max(near, 0), len(self._view) - 1)]
+        position = self.base.index_of(article_id, near=near)
         if position is None:
             return None
         index = bisect_left(self._view, position)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from textual.command import CommandPalette
 from textual.pilot import Pilot
@@ -597,6 +598,9 @@ def test_keys_markdown_lists_every_key_for_the_readme() -> None:
     assert "| Anywhere | `n` | Open the next article |" in table
     assert "| Reading pane | `space / pgdn` | Page down |" in table
     assert table.count("\n") > 30
+    # The README's key table is this table, kept in step with the bindings.
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    assert table.strip() in readme
 
 
 async def test_resizing_under_a_modal_screen_still_switches_layout() -> None:

@@ -457,3 +457,32 @@ async def test_an_unwritable_data_dir_still_lists_the_library(tmp_path: Path) ->
         shown = list_text(app)
         assert "Harbour wall repairs" in shown and "Community orchard" in shown
         assert len(app.article_list.rows) == 3
+
+
+async def test_r_reloads_the_library_while_the_app_runs(tmp_path: Path) -> None:
+    library, data = tmp_path / "library", tmp_path / "data"
+    paths = write_library(library)
+    app = make_app(library, data)
+    async with app.run_test(size=SIZE) as pilot:
+        await indexed(pilot)
+        assert app.rows.total == 3 and not app.problems
+        await pilot.press("j")  # the cursor on the pier article
+        assert "Old wreck" in app.article_list.current.title
+        # While the app runs: one file is added, one removed, one cannot be read.
+        (library / "lantern.md").write_text(
+            article_md("Lantern parade returns to the old town", "2024-05-05", "Paper boats."),
+            encoding="utf-8",
+        )
+        paths["orchard"].unlink()
+        (library / "broken.md").write_bytes(b"")
+        await pilot.press("r")
+        await indexed(pilot)
+        titles = list_text(app)
+        assert app.rows.total == 3
+        assert "Lantern parade" in titles and "Community orchard" not in titles
+        assert "Old wreck" in app.article_list.current.title  # the cursor kept its article
+        assert [p.path.endswith("broken.md") for p in app.problems] == [True]
+        await pilot.press("r")  # again: the same problem, not a second copy of it
+        await indexed(pilot)
+        assert len(app.problems) == 1 and app.rows.total == 3
+        assert "1 not loaded" in app.sub_title
