@@ -49,9 +49,9 @@ _NAME = (
 # After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
 _AFTER = re.compile(
     r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,(?P<apposition>[^,.\"“”]{1,80}?),?)?\s+"
-    r"(?:" + _VERBS + r")\b"
-    r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
-    r"|(?:according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
+    r"(?P<v1>" + _VERBS + r")\b"
+    r"|(?P<v2>" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
+    r"|(?P<v3>according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
 )
 # Before a quote: `Trump added, "` / `Jane Doe said: "` / `Clinton said Tuesday that "`.
 _BEFORE = re.compile(
@@ -127,12 +127,20 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     """Speaker named right after a closing quote, and where that attribution ends."""
-    # The attribution needs a verb (or `according`) within reach: test that cheaply first.
-    # (No set built: isdisjoint takes the word list and stops at the first verb.)
-    if _VERB_WORDS.isdisjoint(_WORD.findall(text[pos : pos + 120].casefold())):
-        return None, pos
     m = _AFTER.match(text, pos, min(len(text), pos + 160))
     if not m:
+        return None, pos
+    # An attribution also needs one of `_VERB_WORDS` among the words of the 120 characters after
+    # the quote. Usually the verb the regex matched is one: a whole word of that text (space or
+    # punctuation before it, checked after it), which case folding leaves as it is.
+    verb = "v1" if m.group("v1") else "v2" if m.group("v2") else "v3"
+    end = m.end(verb)
+    if not (
+        end <= pos + 120
+        and _WORD.match(text[end : end + 1].casefold()) is None
+        and not _VERB_WORDS.isdisjoint(_WORD.findall(m.group(verb)))
+    ) and _VERB_WORDS.isdisjoint(_WORD.findall(text[pos : pos + 120].casefold())):
+        # (No set built: isdisjoint takes the word list and stops at the first verb.)
         return None, pos
     name = m.group("s1") or m.group("s2") or m.group("s3")
     apposition = m.group("apposition")
