@@ -104,6 +104,19 @@ class Quote:
 
 
 _WORD = re.compile(r"\w+")
+# ASCII word characters as themselves, every other byte as a space (see `split_words`).
+_WORD_BYTES = bytes(b if (b < 128 and chr(b).isalnum()) or b == 95 else 32 for b in range(256))
+
+
+def split_words(text: str) -> list[str]:
+    """`_WORD.findall(text)` (the `\\w+` words), four times faster on ASCII text (nearly all).
+
+    On ASCII the words are the runs of `[A-Za-z0-9_]`: bytes operations turn everything else
+    into spaces, and `str.split` cuts there, instead of a regex match per word.
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    return _WORD.findall(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +144,7 @@ class Article:
 
     @property
     def words(self) -> int:
-        return sum(len(_WORD.findall(b.text)) for b in self.blocks)
+        return sum(len(split_words(b.text)) for b in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
         """The `reader parse` JSON object (a stable contract: extend, never change)."""

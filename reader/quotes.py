@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.model import Block, Quote
+from reader.model import Block, Quote, split_words
 
 __all__ = ["find_quotes"]
 
@@ -139,7 +139,7 @@ def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
         end <= pos + 120
         and _WORD.match(text[end : end + 1].casefold()) is None
         and not _VERB_WORDS.isdisjoint(_WORD.findall(m.group(verb)))
-    ) and _VERB_WORDS.isdisjoint(_WORD.findall(text[pos : pos + 120].casefold())):
+    ) and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
         # (No set built: isdisjoint takes the word list and stops at the first verb.)
         return None, pos
     name = m.group("s1") or m.group("s2") or m.group("s3")
@@ -153,7 +153,7 @@ def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
 def _speaker_before(text: str, pos: int) -> str | None:
     head = text[max(0, pos - 160) : pos]
     # The regexes are costly to try at every position: first a cheap test for a verb.
-    words = set(_WORD.findall(head.casefold()))
+    words = set(split_words(head.casefold()))
     if words.isdisjoint(_VERB_WORDS):
         return None
     m = None
@@ -213,7 +213,7 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     j += 1
             # Three words or more: spaces tell quickly; count properly only when they do not.
             spaces = sum(p.count(" ") for p in parts)
-            words = 3 if spaces >= 2 else len(_WORD.findall(" ".join(parts)))
+            words = 3 if spaces >= 2 else len(split_words(" ".join(parts)))
             if speaker is not None and _is_pronoun(speaker):
                 if last_named is not None and index - last_named[0] <= 2:
                     speaker = last_named[1]
