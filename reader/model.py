@@ -104,6 +104,19 @@ class Quote:
 
 
 _WORD = re.compile(r"\w+")
+# ASCII word characters as themselves, every other byte as a space (see `split_words`).
+_WORD_BYTES = bytes(b if (b < 128 and chr(b).isalnum()) or b == 95 else 32 for b in range(256))
+
+
+def split_words(text: str) -> list[str]:
+    """`_WORD.findall(text)` (the `\\w+` words), four times faster on ASCII text (nearly all).
+
+    On ASCII the words are the runs of `[A-Za-z0-9_]`: bytes operations turn everything else
+    into spaces, and `str.split` cuts there, instead of a regex match per word.
+    """
+    if text.isascii():
+        return text.encode("ascii").translate(_WORD_BYTES).decode("ascii").split()
+    return _WORD.findall(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,7 +144,7 @@ class Article:
 
     @property
     def words(self) -> int:
-        return sum(len(_WORD.findall(b.text)) for b in self.blocks)
+        return sum(len(split_words(b.text)) for b in self.blocks)
 
     def to_dict(self) -> dict[str, Any]:
         """The `reader parse` JSON object (a stable contract: extend, never change)."""
@@ -269,13 +282,56 @@ def _id_text(text: str) -> str:
     return " ".join(parts)
 
 
+# For `_id_bytes`: the odd spaces (those in ASCII as byte values), and ASCII to delete.
+_ID_ODD_BYTES = [ord(c) for c in _ID_ODD_SPACE if c.isascii()]
+_ID_ODD = frozenset(_ID_ODD_SPACE)
+_ASCII = bytes(range(128))
+
+
+def _id_bytes(text: str) -> bytes:
+    """`_id_text(text).encode("utf-8")`, faster on usual text.
+
+    Usual text has no odd space, and its non-ASCII characters (dashes, curly quotes, emoji,
+    accented small letters) are their own NFKC and case folding: then only its ASCII capitals
+    change, which `bytes.lower` does on the UTF-8 directly, without the per-character Unicode
+    lookups of `str.casefold` on every line that has one dash. Other text takes `_id_text`.
+    """
+    try:
+        data = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate: `_id_text`'s encoding fails as it always did
+        return _id_text(text).encode("utf-8")
+    if any(b in data for b in _ID_ODD_BYTES):
+        return _id_text(text).encode("utf-8")
+    parts: list[bytes] = []
+    for line in data.lower().split(b"\n"):
+        if not line:
+            continue
+        if not line.isascii():
+            # NFKC leaves the line as it is when its non-ASCII characters alone pass the quick
+            # check (see `reader.sanitize.clean_text`); case folding maps characters one by one.
+            rest = line.translate(None, _ASCII).decode("utf-8")
+            if (
+                unicodedata.normalize("NFKC", rest) is not rest
+                or rest.casefold() != rest
+                or not _ID_ODD.isdisjoint(rest)
+            ):
+                return _id_text(text).encode("utf-8")
+        # (`find`, not `in`: `bytes in bytes` first tries the needle as an int, a costly error.)
+        if line.find(b"  ") >= 0 or line[0] == 32 or line[-1] == 32:
+            line = b" ".join(line.split())  # only spaces to split at: no odd ones, no NBSP
+            if not line:
+                continue
+        parts.append(line)
+    return b" ".join(parts)
+
+
 def content_id(text: str) -> str:
     """A stable article id from its body text.
 
     Normalised (NFKC, case-folded, white space collapsed) so that re-saving a file with other
     line endings, NBSPs or trailing spaces, renaming or moving it, keeps the same id.
     """
-    return hashlib.sha256(_id_text(text).encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(_id_bytes(text)).hexdigest()[:16]
 
 
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -14,7 +14,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from reader.model import Block, Quote
+from reader.model import Block, Quote, split_words
 
 __all__ = ["find_quotes"]
 
@@ -49,9 +49,9 @@ _NAME = (
 # After a quote: `," the mayor said` / `," said Jane Doe` / `," according to the agency`.
 _AFTER = re.compile(
     r"[\s,.;:!?—–-]{0,4}(?:(?P<s1>" + _NAME + r")(?:,(?P<apposition>[^,.\"“”]{1,80}?),?)?\s+"
-    r"(?:" + _VERBS + r")\b"
-    r"|(?:" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
-    r"|(?:according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
+    r"(?P<v1>" + _VERBS + r")\b"
+    r"|(?P<v2>" + _VERBS + r")\s+(?P<s2>" + _NAME + r")"
+    r"|(?P<v3>according\s+to|selon|según)\s+(?P<s3>" + _NAME + r"))"
 )
 # Before a quote: `Trump added, "` / `Jane Doe said: "` / `Clinton said Tuesday that "`.
 _BEFORE = re.compile(
@@ -127,12 +127,20 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     """Speaker named right after a closing quote, and where that attribution ends."""
-    # The attribution needs a verb (or `according`) within reach: test that cheaply first.
-    # (No set built: isdisjoint takes the word list and stops at the first verb.)
-    if _VERB_WORDS.isdisjoint(_WORD.findall(text[pos : pos + 120].casefold())):
-        return None, pos
     m = _AFTER.match(text, pos, min(len(text), pos + 160))
     if not m:
+        return None, pos
+    # An attribution also needs one of `_VERB_WORDS` among the words of the 120 characters after
+    # the quote. Usually the verb the regex matched is one: a whole word of that text (space or
+    # punctuation before it, checked after it), which case folding leaves as it is.
+    verb = "v1" if m.group("v1") else "v2" if m.group("v2") else "v3"
+    end = m.end(verb)
+    if not (
+        end <= pos + 120
+        and _WORD.match(text[end : end + 1].casefold()) is None
+        and not _VERB_WORDS.isdisjoint(_WORD.findall(m.group(verb)))
+    ) and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
+        # (No set built: isdisjoint takes the word list and stops at the first verb.)
         return None, pos
     name = m.group("s1") or m.group("s2") or m.group("s3")
     apposition = m.group("apposition")
@@ -145,7 +153,7 @@ def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
 def _speaker_before(text: str, pos: int) -> str | None:
     head = text[max(0, pos - 160) : pos]
     # The regexes are costly to try at every position: first a cheap test for a verb.
-    words = set(_WORD.findall(head.casefold()))
+    words = set(split_words(head.casefold()))
     if words.isdisjoint(_VERB_WORDS):
         return None
     m = None
@@ -205,7 +213,7 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     j += 1
             # Three words or more: spaces tell quickly; count properly only when they do not.
             spaces = sum(p.count(" ") for p in parts)
-            words = 3 if spaces >= 2 else len(_WORD.findall(" ".join(parts)))
+            words = 3 if spaces >= 2 else len(split_words(" ".join(parts)))
             if speaker is not None and _is_pronoun(speaker):
                 if last_named is not None and index - last_named[0] <= 2:
                     speaker = last_named[1]

@@ -21,7 +21,16 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from reader.model import Article, Block, Paragraph, PhotoCaption, Tweet, content_id, parse_iso_date
+from reader.model import (
+    Article,
+    Block,
+    Paragraph,
+    PhotoCaption,
+    Tweet,
+    content_id,
+    parse_iso_date,
+    split_words,
+)
 from reader.quotes import find_quotes
 from reader.sanitize import (
     clean_line,
@@ -378,7 +387,7 @@ def _split_intro_colons(pieces: list[tuple[int, str]]) -> list[tuple[int, str]]:
     for p_start, p_text in pieces:
         m = _INTRO_COLON.search(p_text) if ":" in p_text else None
         if m is not None and m.start() >= 12:
-            head = _WORDS.findall(p_text[: m.start()].casefold())
+            head = split_words(p_text[: m.start()].casefold())
             if len(head) >= 3 and not set(head).isdisjoint(_INTRO_VERBS):
                 out.append((p_start, p_text[: m.end()]))
                 out.append((p_start + m.end(), p_text[m.end() :]))
@@ -454,7 +463,6 @@ _DATELINE = re.compile(
     r"\s*(?:\([A-Z][A-Za-z ]{1,20}\)|\d{1,2}[.:h]\d{2}(?:\s?:)?\s"
     r"|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
-_WORDS = re.compile(r"\w+")
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
 
 
@@ -477,7 +485,7 @@ class _Features:
 def _features(text: str, length: int) -> _Features:
     t = text.strip()
     low = t.casefold()
-    words = _WORDS.findall(low)
+    words = split_words(low)
     wordset = set(words)
     says = not wordset.isdisjoint(_SAYS_WORDS) or (
         not wordset.isdisjoint(_PHRASE_KEYS) and any(p in low for p in _SAYS_PHRASES)
@@ -490,12 +498,12 @@ def _features(text: str, length: int) -> _Features:
     if '"' in t or "“" in t or "«" in t or "„" in t:
         spans = []
         for m in _QUOTED_ANY.finditer(low):
-            q = _WORDS.findall(m.group())
+            q = split_words(m.group())
             if len(q) >= 3:
                 spans.append(" ".join(q[:6]))
         quoted = tuple(spans)
         if personal:  # only counts outside quotation marks
-            personal = not set(_WORDS.findall(_QUOTED_ANY.sub("", low))).isdisjoint(_PERSONAL_WORDS)
+            personal = not set(split_words(_QUOTED_ANY.sub("", low))).isdisjoint(_PERSONAL_WORDS)
     tweetish = (
         (("#" in t or "@" in t) and _HASH_MENTION.search(t) is not None)
         or "t.co/" in t
@@ -632,7 +640,7 @@ def _tweet_start(
             f = feats[i] = _features(units[i].text, tweet_length(units[i].text.strip()))
         return f
 
-    words = _WORDS.findall(t_first.casefold())
+    words = split_words(t_first.casefold())
     tweet_words = " " + " ".join(words) + " "
     bare = not _BARE.sub("", t_first).strip(" \t\n.,:;!?-—–")
     length = len_first
