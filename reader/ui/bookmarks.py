@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
@@ -84,6 +84,10 @@ class QuoteEdit:
     tags: str
 
 
+# Under this many rows the edit dialog tightens (its full layout needs 25).
+_SHORT_SCREEN = 26
+
+
 class QuoteEditScreen(ModalScreen[QuoteEdit | None]):
     """A small dialog to edit a saved quote's note and tags (ctrl+s saves, Escape cancels)."""
 
@@ -97,6 +101,11 @@ class QuoteEditScreen(ModalScreen[QuoteEdit | None]):
     QuoteEditScreen TextArea { height: 6; }
     QuoteEditScreen #edit-buttons { height: auto; align-horizontal: right; margin-top: 1; }
     QuoteEditScreen Button { margin-left: 1; }
+    /* A short terminal (64x20): tighter, so that the buttons still show. */
+    QuoteEditScreen.-short > Vertical { padding: 0 1; }
+    QuoteEditScreen.-short #edit-quote { max-height: 2; }
+    QuoteEditScreen.-short TextArea { height: 4; }
+    QuoteEditScreen.-short #edit-buttons { margin-top: 0; }
     """
     BINDINGS: ClassVar[list[BindingType]] = [
         Binding("ctrl+s", "save", "Save"),
@@ -120,6 +129,9 @@ class QuoteEditScreen(ModalScreen[QuoteEdit | None]):
 
     def on_mount(self) -> None:
         self.query_one("#edit-note", TextArea).focus()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(event.size.height < _SHORT_SCREEN, "-short")
 
     def action_save(self) -> None:
         note = self.query_one("#edit-note", TextArea).text

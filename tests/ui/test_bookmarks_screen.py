@@ -172,6 +172,33 @@ async def test_delete_and_undo(store: StateStore, tmp_path: Path) -> None:
         assert again.quote_count() == 4
 
 
+@pytest.mark.parametrize("size", [(64, 20), (100, 40)])
+async def test_edit_dialog_buttons_show_on_a_small_terminal(store: StateStore, size) -> None:
+    long_text = " ".join(["The ferry crews voted to strike over rosters and pay."] * 6)
+    store.save_quote(
+        SavedQuote(
+            kind="paragraph",
+            text=long_text,
+            article_id="c3",
+            article_title="Ferry strike",
+            block=9,
+            created="2026-02-01T00:00:00.000000Z",
+        )
+    )
+    app = Host(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, QuoteEditScreen)
+        for widget_id in ("#edit-note", "#edit-tags", "#edit-save", "#edit-cancel"):
+            region = app.screen.query_one(widget_id).region
+            assert region.height > 0 and region.bottom <= size[1], widget_id
+        await pilot.click("#edit-save")
+        await settle(pilot)
+        assert isinstance(app.screen, BookmarksScreen)
+
+
 async def test_edit_note_and_tags(store: StateStore) -> None:
     app = Host(store)
     async with app.run_test(size=(100, 40)) as pilot:
