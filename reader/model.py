@@ -282,10 +282,9 @@ def _id_text(text: str) -> str:
     return " ".join(parts)
 
 
-# For `_id_bytes`: the odd spaces (those in ASCII as byte values), and ASCII to delete.
-_ID_ODD_BYTES = [ord(c) for c in _ID_ODD_SPACE if c.isascii()]
+# For `_id_bytes`: the ASCII bytes other than the odd spaces (deleted to leave the others).
 _ID_ODD = frozenset(_ID_ODD_SPACE)
-_ASCII = bytes(range(128))
+_ID_USUAL_ASCII = bytes(b for b in range(128) if chr(b) not in _ID_ODD)
 
 
 def _id_bytes(text: str) -> bytes:
@@ -293,36 +292,32 @@ def _id_bytes(text: str) -> bytes:
 
     Usual text has no odd space, and its non-ASCII characters (dashes, curly quotes, emoji,
     accented small letters) are their own NFKC and case folding: then only its ASCII capitals
-    change, which `bytes.lower` does on the UTF-8 directly, without the per-character Unicode
-    lookups of `str.casefold` on every line that has one dash. Other text takes `_id_text`.
+    change, which `bytes.lower` does on the UTF-8 directly, and the words (split at spaces and
+    line breaks only) are joined by single spaces. Other text takes `_id_text`.
     """
     try:
         data = text.encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: `_id_text`'s encoding fails as it always did
         return _id_text(text).encode("utf-8")
-    if any(b in data for b in _ID_ODD_BYTES):
-        return _id_text(text).encode("utf-8")
-    parts: list[bytes] = []
-    for line in data.lower().split(b"\n"):
-        if not line:
-            continue
-        if not line.isascii():
-            # NFKC leaves the line as it is when its non-ASCII characters alone pass the quick
-            # check (see `reader.sanitize.clean_text`); case folding maps characters one by one.
-            rest = line.translate(None, _ASCII).decode("utf-8")
-            if (
-                unicodedata.normalize("NFKC", rest) is not rest
-                or rest.casefold() != rest
-                or not _ID_ODD.isdisjoint(rest)
-            ):
-                return _id_text(text).encode("utf-8")
-        # (`find`, not `in`: `bytes in bytes` first tries the needle as an int, a costly error.)
-        if line.find(b"  ") >= 0 or line[0] == 32 or line[-1] == 32:
-            line = b" ".join(line.split())  # only spaces to split at: no odd ones, no NBSP
-            if not line:
-                continue
-        parts.append(line)
-    return b" ".join(parts)
+    rest = data.translate(None, _ID_USUAL_ASCII)
+    if rest:
+        # The whole text passes NFKC's quick check when its odd characters alone pass it (see
+        # `reader.sanitize.clean_text`); case folding maps characters one by one.
+        odd = rest.decode("utf-8")
+        if (
+            unicodedata.normalize("NFKC", odd) is not odd
+            or odd.casefold() != odd
+            or not _ID_ODD.isdisjoint(odd)
+        ):
+            return _id_text(text).encode("utf-8")
+    # Usually the lines are single-spaced: joining the non-empty ones gives the words with
+    # single spaces, no need to split at every word. A double (or leading or trailing) space
+    # left in the result tells otherwise.
+    out = b" ".join(filter(None, data.lower().split(b"\n")))
+    # (`find`, not `in`: `bytes in bytes` first tries the needle as an int, a costly error.)
+    if out.find(b"  ") >= 0 or out[:1] == b" " or out[-1:] == b" ":
+        out = b" ".join(out.split())  # only spaces to split at: no odd ones, no NBSP
+    return out
 
 
 def content_id(text: str) -> str:

@@ -8,7 +8,7 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.model import _ID_ODD_SPACE, _id_text
+from reader.model import _ID_ODD_SPACE, _id_bytes, _id_text
 
 
 def reference(text: str) -> str:
@@ -56,6 +56,9 @@ TRICKY = [
     "①",
     "Å",
     "A",
+    "a",
+    "\u2014",
+    "é",
 ]
 
 
@@ -64,3 +67,14 @@ TRICKY = [
 def test_id_text_equals_reference(parts: list[str]) -> None:
     text = "".join(parts)
     assert _id_text(text) == reference(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), max_size=40))
+def test_id_bytes_equals_reference(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        expected = reference(text).encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert _id_bytes(text) == expected
