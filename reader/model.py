@@ -14,6 +14,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
 
+from reader.sanitize import utf8_unusual
+
 BlockKind = Literal["paragraph", "tweet", "photo_caption"]
 
 
@@ -282,34 +284,27 @@ def _id_text(text: str) -> str:
     return " ".join(parts)
 
 
-# For `_id_bytes`: the ASCII bytes other than the odd spaces (deleted to leave the others).
 _ID_ODD = frozenset(_ID_ODD_SPACE)
-_ID_USUAL_ASCII = bytes(b for b in range(128) if chr(b) not in _ID_ODD)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _id_bytes(text: str) -> bytes:
-    """`_id_text(text).encode("utf-8")`, faster on usual text.
+def _id_bytes(text: str, data: bytes, unusual: str) -> bytes:
+    """`_id_text(text).encode("utf-8")`, faster on usual text, given `utf8_unusual(text)`.
 
-    Usual text has no odd space, and its non-ASCII characters (dashes, curly quotes, emoji,
+    Usual text has no odd space, and its unusual characters (dashes, curly quotes, emoji,
     accented small letters) are their own NFKC and case folding: then only its ASCII capitals
     change, which `bytes.lower` does on the UTF-8 directly, and the words (split at spaces and
     line breaks only) are joined by single spaces. Other text takes `_id_text`.
     """
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: `_id_text`'s encoding fails as it always did
+    # The whole text passes NFKC's quick check when its unusual characters alone pass it (see
+    # `reader.sanitize.clean_text_utf8`); case folding maps characters one by one.
+    if unusual and (
+        unicodedata.normalize("NFKC", unusual) is not unusual
+        or unusual.casefold() != unusual
+        or not _ID_ODD.isdisjoint(unusual)
+        or _SURROGATE.search(unusual) is not None  # `_id_text`'s encoding fails as it always did
+    ):
         return _id_text(text).encode("utf-8")
-    rest = data.translate(None, _ID_USUAL_ASCII)
-    if rest:
-        # The whole text passes NFKC's quick check when its odd characters alone pass it (see
-        # `reader.sanitize.clean_text`); case folding maps characters one by one.
-        odd = rest.decode("utf-8")
-        if (
-            unicodedata.normalize("NFKC", odd) is not odd
-            or odd.casefold() != odd
-            or not _ID_ODD.isdisjoint(odd)
-        ):
-            return _id_text(text).encode("utf-8")
     # Usually the lines are single-spaced: joining the non-empty ones gives the words with
     # single spaces, no need to split at every word. A double (or leading or trailing) space
     # left in the result tells otherwise.
@@ -326,7 +321,16 @@ def content_id(text: str) -> str:
     Normalised (NFKC, case-folded, white space collapsed) so that re-saving a file with other
     line endings, NBSPs or trailing spaces, renaming or moving it, keeps the same id.
     """
-    return hashlib.sha256(_id_bytes(text)).hexdigest()[:16]
+    return hashlib.sha256(_id_bytes(text, *utf8_unusual(text))).hexdigest()[:16]
+
+
+def content_id_utf8(text: str, data: bytes, unusual: str, start: int = 0) -> str:
+    """`content_id(text[start:])`, given `utf8_unusual(text)` (as `clean_text_utf8` returns it
+    with the text it cleaned): the body of a document is not encoded a second time."""
+    if start:
+        head_data, head_unusual = utf8_unusual(text[:start])
+        text, data, unusual = text[start:], data[len(head_data) :], unusual[len(head_unusual) :]
+    return hashlib.sha256(_id_bytes(text, data, unusual)).hexdigest()[:16]
 
 
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -8,7 +8,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.model import _ID_ODD_SPACE, _id_bytes, _id_text
+from reader.model import _ID_ODD_SPACE, _id_bytes, _id_text, content_id, content_id_utf8
+from reader.sanitize import utf8_unusual
 
 
 def reference(text: str) -> str:
@@ -77,4 +78,15 @@ def test_id_bytes_equals_reference(parts: list[str]) -> None:
         expected = reference(text).encode("utf-8")
     except UnicodeEncodeError:
         return
-    assert _id_bytes(text) == expected
+    assert _id_bytes(text, *utf8_unusual(text)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_content_id_utf8_of_a_suffix(head: str, body: str) -> None:
+    text = head + body
+    try:
+        expected = content_id(body)
+    except UnicodeEncodeError:
+        return
+    assert content_id_utf8(text, *utf8_unusual(text), len(head)) == expected
