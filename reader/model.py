@@ -11,8 +11,11 @@ import datetime as _dt
 import hashlib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Literal, TypeAlias
+
+from reader.sanitize import utf8_unusual
 
 BlockKind = Literal["paragraph", "tweet", "photo_caption"]
 
@@ -24,6 +27,10 @@ class Paragraph:
     text: str
     boilerplate: bool = False
     kind: ClassVar[BlockKind] = "paragraph"
+
+    def __init__(self, text: str, boilerplate: bool = False) -> None:
+        _set_paragraph_text(self, text)
+        _set_paragraph_boilerplate(self, boilerplate)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"kind": self.kind, "text": self.text}
@@ -46,6 +53,20 @@ class Tweet:
     date: _dt.date | None
     links: tuple[str, ...] = ()
     kind: ClassVar[BlockKind] = "tweet"
+
+    def __init__(
+        self,
+        text: str,
+        author: str,
+        handle: str,
+        date: _dt.date | None,
+        links: tuple[str, ...] = (),
+    ) -> None:
+        _set_tweet_text(self, text)
+        _set_tweet_author(self, author)
+        _set_tweet_handle(self, handle)
+        _set_tweet_date(self, date)
+        _set_tweet_links(self, links)
 
     @property
     def account_url(self) -> str:
@@ -93,6 +114,13 @@ class Quote:
     start: int
     end: int
 
+    def __init__(self, text: str, speaker: str | None, block: int, start: int, end: int) -> None:
+        _set_quote_text(self, text)
+        _set_quote_speaker(self, speaker)
+        _set_quote_block(self, block)
+        _set_quote_start(self, start)
+        _set_quote_end(self, end)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "text": self.text,
@@ -102,6 +130,22 @@ class Quote:
             "end": self.end,
         }
 
+
+# Paragraph, Tweet and Quote are made by the thousand per article: their `__init__` sets the
+# slots through the slots' own descriptors, a third cheaper than the `object.__setattr__` calls
+# of the one `dataclass(frozen=True)` writes (which keeps an `__init__` the class defines).
+# Frozen, hashable, equal, picklable as before; tests/test_model_init.py checks the signatures.
+def _slot_setters(cls: type, *names: str) -> list[Callable[[object, Any], None]]:
+    return [cls.__dict__[name].__set__ for name in names]
+
+
+_set_paragraph_text, _set_paragraph_boilerplate = _slot_setters(Paragraph, "text", "boilerplate")
+_set_tweet_text, _set_tweet_author, _set_tweet_handle, _set_tweet_date, _set_tweet_links = (
+    _slot_setters(Tweet, "text", "author", "handle", "date", "links")
+)
+_set_quote_text, _set_quote_speaker, _set_quote_block, _set_quote_start, _set_quote_end = (
+    _slot_setters(Quote, "text", "speaker", "block", "start", "end")
+)
 
 _WORD = re.compile(r"\w+")
 # ASCII word characters as themselves, every other byte as a space (see `split_words`).
@@ -282,47 +326,35 @@ def _id_text(text: str) -> str:
     return " ".join(parts)
 
 
-# For `_id_bytes`: the odd spaces (those in ASCII as byte values), and ASCII to delete.
-_ID_ODD_BYTES = [ord(c) for c in _ID_ODD_SPACE if c.isascii()]
 _ID_ODD = frozenset(_ID_ODD_SPACE)
-_ASCII = bytes(range(128))
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def _id_bytes(text: str) -> bytes:
-    """`_id_text(text).encode("utf-8")`, faster on usual text.
+def _id_bytes(text: str, data: bytes, unusual: str) -> bytes:
+    """`_id_text(text).encode("utf-8")`, faster on usual text, given `utf8_unusual(text)`.
 
-    Usual text has no odd space, and its non-ASCII characters (dashes, curly quotes, emoji,
+    Usual text has no odd space, and its unusual characters (dashes, curly quotes, emoji,
     accented small letters) are their own NFKC and case folding: then only its ASCII capitals
-    change, which `bytes.lower` does on the UTF-8 directly, without the per-character Unicode
-    lookups of `str.casefold` on every line that has one dash. Other text takes `_id_text`.
+    change, which `bytes.lower` does on the UTF-8 directly, and the words (split at spaces and
+    line breaks only) are joined by single spaces. Other text takes `_id_text`.
     """
-    try:
-        data = text.encode("utf-8")
-    except UnicodeEncodeError:  # a lone surrogate: `_id_text`'s encoding fails as it always did
+    # The whole text passes NFKC's quick check when its unusual characters alone pass it (see
+    # `reader.sanitize.clean_text_utf8`); case folding maps characters one by one.
+    if unusual and (
+        unicodedata.normalize("NFKC", unusual) is not unusual
+        or unusual.casefold() != unusual
+        or not _ID_ODD.isdisjoint(unusual)
+        or _SURROGATE.search(unusual) is not None  # `_id_text`'s encoding fails as it always did
+    ):
         return _id_text(text).encode("utf-8")
-    if any(b in data for b in _ID_ODD_BYTES):
-        return _id_text(text).encode("utf-8")
-    parts: list[bytes] = []
-    for line in data.lower().split(b"\n"):
-        if not line:
-            continue
-        if not line.isascii():
-            # NFKC leaves the line as it is when its non-ASCII characters alone pass the quick
-            # check (see `reader.sanitize.clean_text`); case folding maps characters one by one.
-            rest = line.translate(None, _ASCII).decode("utf-8")
-            if (
-                unicodedata.normalize("NFKC", rest) is not rest
-                or rest.casefold() != rest
-                or not _ID_ODD.isdisjoint(rest)
-            ):
-                return _id_text(text).encode("utf-8")
-        # (`find`, not `in`: `bytes in bytes` first tries the needle as an int, a costly error.)
-        if line.find(b"  ") >= 0 or line[0] == 32 or line[-1] == 32:
-            line = b" ".join(line.split())  # only spaces to split at: no odd ones, no NBSP
-            if not line:
-                continue
-        parts.append(line)
-    return b" ".join(parts)
+    # Usually the lines are single-spaced: joining the non-empty ones gives the words with
+    # single spaces, no need to split at every word. A double (or leading or trailing) space
+    # left in the result tells otherwise.
+    out = b" ".join(filter(None, data.lower().split(b"\n")))
+    # (`find`, not `in`: `bytes in bytes` first tries the needle as an int, a costly error.)
+    if out.find(b"  ") >= 0 or out[:1] == b" " or out[-1:] == b" ":
+        out = b" ".join(out.split())  # only spaces to split at: no odd ones, no NBSP
+    return out
 
 
 def content_id(text: str) -> str:
@@ -331,7 +363,16 @@ def content_id(text: str) -> str:
     Normalised (NFKC, case-folded, white space collapsed) so that re-saving a file with other
     line endings, NBSPs or trailing spaces, renaming or moving it, keeps the same id.
     """
-    return hashlib.sha256(_id_bytes(text)).hexdigest()[:16]
+    return hashlib.sha256(_id_bytes(text, *utf8_unusual(text))).hexdigest()[:16]
+
+
+def content_id_utf8(text: str, data: bytes, unusual: str, start: int = 0) -> str:
+    """`content_id(text[start:])`, given `utf8_unusual(text)` (as `clean_text_utf8` returns it
+    with the text it cleaned): the body of a document is not encoded a second time."""
+    if start:
+        head_data, head_unusual = utf8_unusual(text[:start])
+        text, data, unusual = text[start:], data[len(head_data) :], unusual[len(head_unusual) :]
+    return hashlib.sha256(_id_bytes(text, data, unusual)).hexdigest()[:16]
 
 
 _ISO_DATE = re.compile(r"\s*(\d{4})-(\d{1,2})-(\d{1,2})")

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from reader.model import Block, Quote, split_words
 
@@ -69,13 +68,10 @@ _VERB_WORDS = frozenset(
 ) - {"went", "elle", "dit"} | {"according", "selon", "según", "dit"}
 
 
-@dataclass(slots=True)
-class _Span:
-    start: int  # inner text offsets in the block text
-    end: int
-    close: int  # offset just past the closing mark (== end for an unclosed quote)
-    open: int  # offset of the opening mark
-
+# A quoted span: (start, end, close, open). `start:end` is its text without the marks, `close`
+# the offset just past the closing mark (== end for an unclosed quote), `open` the opening
+# mark's. (Plain tuples: a block can have dozens and a class instance costs more to make.)
+_Span = tuple[int, int, int, int]
 
 # What may close each opening mark (scrapes mix straight and curly quotes).
 _CLOSERS = {'"': '"”', "“": '”"', "«": "»", "„": '“”"', "「": "」"}
@@ -89,14 +85,16 @@ def _spans(text: str) -> list[_Span]:
     spans: list[_Span] = []
     pos = 0
     n = len(text)
+    line_end = -1  # the end of the line of the quote (searched once a line, not once a quote)
     while True:
         m = _OPENERS.search(text, pos)
         if m is None:
             break
         o = m.start()
-        line_end = text.find("\n", o)
-        if line_end < 0:
-            line_end = n
+        if line_end < o:
+            line_end = text.find("\n", o)
+            if line_end < 0:
+                line_end = n
         stop = min(line_end, o + 1 + _MAX_QUOTE)
         close = -1
         for c in _CLOSERS[text[o]]:
@@ -108,12 +106,12 @@ def _spans(text: str) -> list[_Span]:
             continue
         if close < 0:
             if line_end - o - 1 > 0:
-                spans.append(_Span(o + 1, line_end, line_end, o))
+                spans.append((o + 1, line_end, line_end, o))
             pos = line_end + 1
             if pos >= n:
                 break
             continue
-        spans.append(_Span(o + 1, close, close + 1, o))
+        spans.append((o + 1, close, close + 1, o))
         pos = close + 1
     return spans
 
@@ -190,26 +188,26 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
         block_speaker: str | None = None  # the last speaker named for a quote in this block
         i = 0
         while i < len(spans):
-            span = spans[i]
-            speaker, attr_end = _speaker_after(text, span.close)
+            start, end, close, open_ = spans[i]
+            speaker, attr_end = _speaker_after(text, close)
             if speaker is None:
-                speaker = _speaker_before(text, span.open)
+                speaker = _speaker_before(text, open_)
             if speaker is None and block_speaker is not None:
                 # News style names a speaker once a paragraph: `"A," said Ines Marlow, who
                 # ... years. "B."` -- B is hers too.
                 speaker = block_speaker
-            end = span.end
-            parts = [text[span.start : span.end]]
+            parts = [text[start:end]]
             # A quote split around its attribution: `"A," she said. "B."` is one quote.
             j = i + 1
-            if speaker is not None and attr_end > span.close:
+            if speaker is not None and attr_end > close:
                 while j < len(spans):
-                    gap = text[attr_end : spans[j].open]
+                    next_start, next_end, next_close, next_open = spans[j]
+                    gap = text[attr_end:next_open]
                     if len(gap) > 6 or gap.strip(" ,.:;\u00a0") != "":
                         break
-                    parts.append(text[spans[j].start : spans[j].end])
-                    end = spans[j].end
-                    attr_end = spans[j].close
+                    parts.append(text[next_start:next_end])
+                    end = next_end
+                    attr_end = next_close
                     j += 1
             # Three words or more: spaces tell quickly; count properly only when they do not.
             spaces = sum(p.count(" ") for p in parts)
@@ -234,6 +232,6 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     # saved on its own, the quote reads as the sentence it is.
                     first = first[:-1] + "."
                 quote_text = " ".join([first, *(p.strip() for p in parts[1:])]).strip()
-                quotes.append(Quote(quote_text, speaker, index, span.start, end))
+                quotes.append(Quote(quote_text, speaker, index, start, end))
             i = j
     return tuple(quotes)

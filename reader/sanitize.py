@@ -29,24 +29,27 @@ _CONTROL = re.compile(
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
-# Tab, newline and printable ASCII: no `_CONTROL` character is among them.
-_PLAIN_BYTES = bytes([9, 10, *range(32, 127)])
+# Newline and printable ASCII: no `_CONTROL` character is among them. (Tab is unusual: not a
+# control, but odd white space to `reader.model.content_id`.)
+_PLAIN_BYTES = bytes([10, *range(32, 127)])
 
 
-def _unusual(text: str) -> str:
-    """The characters of `text` other than tab, newline and printable ASCII, in order.
+def utf8_unusual(text: str) -> tuple[bytes, str]:
+    """The UTF-8 of `text` (lone surrogates passed through), and its characters other than
+    newline and printable ASCII, in order.
 
     Encoding and deleting bytes run at memory speed (UTF-8 never puts an ASCII byte inside a
-    longer sequence), so checks that only care about these characters run on this instead of
-    on every character of the text.
+    longer sequence), so checks that only care about the unusual characters run on them instead
+    of on every character of the text.
     """
-    rest = text.encode("utf-8", "surrogatepass").translate(None, _PLAIN_BYTES)
-    return rest.decode("utf-8", "surrogatepass") if rest else ""
+    data = text.encode("utf-8", "surrogatepass")
+    rest = data.translate(None, _PLAIN_BYTES)
+    return data, rest.decode("utf-8", "surrogatepass") if rest else ""
 
 
 def _has_controls(text: str) -> bool:
-    """`_CONTROL.search(text) is not None`, about four times faster (see `_unusual`)."""
-    rest = _unusual(text)
+    """`_CONTROL.search(text) is not None`, about four times faster (see `utf8_unusual`)."""
+    rest = utf8_unusual(text)[1]
     return bool(rest) and _CONTROL.search(rest) is not None
 
 
@@ -73,20 +76,26 @@ def unix_newlines(text: str) -> str:
 
 def clean_text(text: str, *, unescape_entities: bool = True) -> str:
     """Normalise a whole document: line endings, HTML entities, NFC, then `strip_controls`."""
+    return clean_text_utf8(text, unescape_entities=unescape_entities)[0]
+
+
+def clean_text_utf8(text: str, *, unescape_entities: bool = True) -> tuple[str, bytes, str]:
+    """`clean_text(text)`, with its `utf8_unusual` (computed on the way) for the caller."""
     text = unix_newlines(text)
     if unescape_entities and "&" in text:
         text = unix_newlines(html.unescape(text))
-    rest = _unusual(text)
+    data, rest = utf8_unusual(text)
     # NFC's quick check looks at each character's own properties and at the order of adjacent
     # combining marks. ASCII always passes it (combining class 0, composes with nothing before
     # it), so when the unusual characters alone pass it (normalize then returns its argument
     # itself, not a copy) the text does too and NFC would return it unchanged.
     if rest and unicodedata.normalize("NFC", rest) is not rest:
         text = unicodedata.normalize("NFC", text)
-        rest = _unusual(text)
+        data, rest = utf8_unusual(text)
     if rest and _CONTROL.search(rest) is not None:
-        return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
-    return text
+        text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+        data, rest = utf8_unusual(text)
+    return text, data, rest
 
 
 def clean_line(text: str) -> str:

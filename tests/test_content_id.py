@@ -8,7 +8,8 @@ import unicodedata
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.model import _ID_ODD_SPACE, _id_text
+from reader.model import _ID_ODD_SPACE, _id_bytes, _id_text, content_id, content_id_utf8
+from reader.sanitize import utf8_unusual
 
 
 def reference(text: str) -> str:
@@ -56,6 +57,9 @@ TRICKY = [
     "①",
     "Å",
     "A",
+    "a",
+    "\u2014",
+    "é",
 ]
 
 
@@ -64,3 +68,25 @@ TRICKY = [
 def test_id_text_equals_reference(parts: list[str]) -> None:
     text = "".join(parts)
     assert _id_text(text) == reference(text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.sampled_from(TRICKY) | st.text(max_size=3), max_size=40))
+def test_id_bytes_equals_reference(parts: list[str]) -> None:
+    text = "".join(parts)
+    try:
+        expected = reference(text).encode("utf-8")
+    except UnicodeEncodeError:
+        return
+    assert _id_bytes(text, *utf8_unusual(text)) == expected
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=30), st.text(max_size=30))
+def test_content_id_utf8_of_a_suffix(head: str, body: str) -> None:
+    text = head + body
+    try:
+        expected = content_id(body)
+    except UnicodeEncodeError:
+        return
+    assert content_id_utf8(text, *utf8_unusual(text), len(head)) == expected

@@ -27,14 +27,14 @@ from reader.model import (
     Paragraph,
     PhotoCaption,
     Tweet,
-    content_id,
+    content_id_utf8,
     parse_iso_date,
     split_words,
 )
 from reader.quotes import find_quotes
 from reader.sanitize import (
     clean_line,
-    clean_text,
+    clean_text_utf8,
     collapse_spaces,
     strip_controls,
     unix_newlines,
@@ -1151,7 +1151,7 @@ def _clean_field(value: str | None) -> str | None:
 
 def parse_text(text: str, *, source: str) -> Article:
     """Parse one scraped article (already decoded text) into an `Article`."""
-    clean = clean_text(text)
+    clean, utf8, unusual = clean_text_utf8(text)
     meta, body = _split_header(clean)
     blocks = _split_clean(body)  # clean_text has sanitised it
     date = url = author = None
@@ -1170,7 +1170,7 @@ def parse_text(text: str, *, source: str) -> Article:
     return Article(
         # From the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
-        id=content_id(body),
+        id=content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
         source=source,
         title=title,
         blocks=blocks,
