@@ -1019,8 +1019,9 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     blank_doc = (first_gap >= 0 and text.find("\n\n", first_gap + 2) >= 0) or (
         "\n" not in text.strip("\n")
     )
-    # Display name -> handle, for live-blog widgets that name an account signing elsewhere.
-    handles = {s.author.casefold(): s.handle for s in sigs} if "Twitter" in text else {}
+    # Display name -> handle, for live-blog widgets that name an account signing elsewhere
+    # (made from the few signatures, cheaper than scanning the text for a `Twitter` widget).
+    handles = {s.author.casefold(): s.handle for s in sigs} if sigs else {}
     blocks: list[Block] = []
     glued_cache: dict[int, bool] = {}
     for sig in sigs:
