@@ -74,6 +74,20 @@ def test_title_is_derived_from_the_first_sentence_and_cut_near_100_characters():
     )
 
 
+def test_title_of_a_long_text_collapses_only_its_head_with_the_same_result():
+    def whole(text: str) -> str:  # what derive_title did: all of the text's white space
+        return derive_title(" ".join(text.split()))
+
+    sentence = "(CNN) -  Mr. Lee " + "walked \n\n along   the\tquay " * 30
+    for text in (
+        sentence + "at night. He left.",  # the first sentence ends after 400 characters
+        sentence[:300] + " " * 400 + "then stopped. Done.",  # a head of mostly white space
+        "Short start. " + "x " * 1000,
+        "12:30 : " + "word " * 200,
+    ):
+        assert derive_title(text) == whole(text)
+
+
 def test_article_id_comes_from_the_body_text_not_the_parser_output():
     body = "Rain all day.\n\nStill raining — Weather Cat (@weathercat) May 1, 2020"
     a = parse_text(body, source="a.txt")

@@ -1116,7 +1116,10 @@ TITLE_MAX = 100
 
 def derive_title(text: str) -> str:
     """A title from text: its first sentence, cut at a word boundary near 100 characters."""
-    text = " ".join(text.split())
+    # Only the first 400 characters after the prefix (at most 26) are looked at: collapsing
+    # the white space of a head of the text is enough when it leaves 430 of them.
+    head = " ".join(text[:600].split())
+    text = head if len(head) >= 430 or len(text) <= 600 else " ".join(text.split())
     text = _TITLE_PREFIX.sub("", text, count=1)
     end = len(text)
     for m in _SENTENCE_END.finditer(text, 0, min(len(text), 400)):
