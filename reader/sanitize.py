@@ -63,8 +63,12 @@ def strip_controls(text: str) -> str:
     # all text) is returned after one fast scan instead of two substitutions.
     if not text or not _has_controls(text):
         return text
-    text = _ESCAPE_SEQUENCE.sub("", text)
-    return _CONTROL.sub("", text)
+    return _remove_controls(text)
+
+
+def _remove_controls(text: str) -> str:
+    """The substitutions of `strip_controls`, for text known to hold a control character."""
+    return _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
 
 
 def unix_newlines(text: str) -> str:
@@ -93,7 +97,7 @@ def clean_text_utf8(text: str, *, unescape_entities: bool = True) -> tuple[str, 
         text = unicodedata.normalize("NFC", text)
         data, rest = utf8_unusual(text)
     if rest and _CONTROL.search(rest) is not None:
-        text = _CONTROL.sub("", _ESCAPE_SEQUENCE.sub("", text))
+        text = _remove_controls(text)
         data, rest = utf8_unusual(text)
     return text, data, rest
 
