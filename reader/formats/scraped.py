@@ -601,6 +601,57 @@ def _intro_strength(f: _Features | None, gap: str, tweet_words: str) -> float:
     return s
 
 
+def _whole_line_start(text: str, lo: int, pos: int, cache: dict[int, bool]) -> int:
+    """Where the line ending at `pos` starts, if `_units_before` would take it whole (not a glued
+    line, not the rest of the previous signature's line); -1 otherwise."""
+    nl = text.rfind("\n", lo, pos)
+    if nl < 0 and lo > 0:
+        return -1
+    start = nl + 1  # lo (0) when there is no line break
+    if (nl < 0 or text.find("\n", pos, start + _GLUED_LINE_MIN) < 0) and _line_is_glued(
+        text, pos, cache
+    ):
+        return -1
+    return start
+
+
+def _quick_start(text: str, lo: int, hi: int, cache: dict[int, bool]) -> int:
+    """`_tweet_start`'s common case, decided without building units; -1 when it is not.
+
+    The common case: the signature's own line is a plain short line (what `_units_before` would
+    yield as it is: no colon, no glue, not after a signature) and nothing before it, or the
+    line before it taken whole, cannot join it in one tweet. The tweet is then that line.
+    Mirrors the first two steps of `_units_before` and of `_tweet_start`; anything else goes
+    the long way.
+    """
+    limit = TWEET_LIMIT + 12
+    seg = text[max(lo, hi - 50) : hi]
+    pos = hi - (len(seg) - len(seg.rstrip(" \t\u00a0\n")))
+    line_start = _whole_line_start(text, lo, pos, cache)
+    if line_start < 0 or not 0 < pos - line_start <= limit:
+        return -1
+    line = text[line_start:pos]
+    if ":" in line or line.isspace():
+        return -1
+    len_first = tweet_length(line.strip())
+    if len_first + 2 > limit or line_start == lo:
+        return line_start  # a full tweet already, or nothing before it
+    # The unit before: the line ending before the run of blank lines above this one.
+    head = text[max(lo, line_start - 51) : line_start]
+    body_end = len(head.rstrip(" \t\u00a0\n"))
+    if body_end == 0:
+        return line_start if line_start - len(head) == lo else -1
+    pos = line_start - len(head) + body_end
+    start = _whole_line_start(text, lo, pos, cache)
+    if start < 0:
+        return -1
+    # (`_units_before` takes at most the last budget + 600 characters of a line.)
+    before = text[max(start, pos - TWEET_LIMIT - 640) : pos]
+    if len_first + 1 + tweet_length(before.strip()) > limit:
+        return line_start  # nothing more fits
+    return -1
+
+
 def _tweet_start(
     text: str, lo: int, sig: _Signature, blank_doc: bool, cache: dict[int, bool]
 ) -> int:
@@ -611,6 +662,9 @@ def _tweet_start(
     tweet (`_join_score`) plus the evidence that unit n+1 introduces it (`_intro_strength`); the
     best n wins, ties going to the shorter tweet.
     """
+    quick = _quick_start(text, lo, sig.start, cache)
+    if quick >= 0:
+        return quick
     more = _units_before(text, lo, sig.start, TWEET_LIMIT + 40, cache)
     first = next(more, None)
     if first is None:
