@@ -90,10 +90,21 @@ class _Signature:
     glued_tail: bool  # text continues right after the year (a one-line scrape)
 
 
+# The month tokens `_ANCHOR` matches (`Sept.`, `March`), looked up as they are.
+_MONTH_TOKENS = {
+    name.capitalize() + dot: number for name, number in _MONTHS.items() for dot in ("", ".")
+}
+
+
 def _make_date(month: str, day: str, year: str) -> _dt.date | None:
+    number = _MONTH_TOKENS.get(month)
+    if number is None:
+        number = _MONTHS.get(month.rstrip(".").lower())
+        if number is None:
+            return None
     try:
-        return _dt.date(int(year), _MONTHS[month.rstrip(".").lower()], int(day))
-    except (KeyError, ValueError):
+        return _dt.date(int(year), number, int(day))
+    except ValueError:
         return None
 
 
@@ -101,18 +112,23 @@ def _find_signatures(text: str) -> list[_Signature]:
     sigs: list[_Signature] = []
     floor = 0  # a signature never reaches back past the previous one
     for m in _ANCHOR.finditer(text):
+        at = m.start()
         # Only look back as far as a name can reach (never the whole line: linear time).
-        floor_or_window = max(floor, m.start() - _NAME_WINDOW - 1)
-        nl = text.rfind("\n", floor_or_window, m.start())
+        # (Conditional expressions, not max(): a builtin call parses its arguments slowly.)
+        floor_or_window = floor if floor > at - _NAME_WINDOW - 1 else at - _NAME_WINDOW - 1
+        nl = text.rfind("\n", floor_or_window, at)
         if nl >= 0:
             line_start = nl + 1
         elif floor_or_window == floor:
             line_start = floor
         else:
             line_start = -1  # somewhere further back; the window does not reach it
-        lo = max(line_start, m.start() - _NAME_WINDOW)
-        window = text[lo : m.start()]
-        cut = max(window.rfind("\u2014"), window.rfind("\u2013"), window.rfind("\u2015"))
+        lo = line_start if line_start > at - _NAME_WINDOW else at - _NAME_WINDOW
+        window = text[lo:at]
+        if "\u2013" in window or "\u2015" in window:
+            cut = max(window.rfind("\u2014"), window.rfind("\u2013"), window.rfind("\u2015"))
+        else:
+            cut = window.rfind("\u2014")  # the usual dash: the only one to look for
         if cut >= 0:
             dash = lo + cut
             name_start = dash + 1
@@ -135,7 +151,7 @@ def _find_signatures(text: str) -> list[_Signature]:
         # `&mdash;` arrives as a dash; `--` as two hyphens.
         if cut < 0 and text[dash - 1 : dash] == "-":
             dash -= 1
-        name = text[name_start : m.start()].strip(" \t\u00a0\u2009\u202f")
+        name = text[name_start:at].strip(" \t\u00a0\u2009\u202f")
         if not _plausible_name(name):
             continue
         end = m.end()
@@ -158,14 +174,15 @@ def _find_signatures(text: str) -> list[_Signature]:
                 continue
             else:
                 glued = True
+        handle, month, day, year = m.groups()
         sigs.append(
-            _Signature(
-                start=dash,
-                end=end,
-                author=collapse_spaces(name).strip() if "  " in name or "\u00a0" in name else name,
-                handle=m.group(1),
-                date=_make_date(m.group(2), m.group(3), m.group(4)),
-                glued_tail=glued,
+            _Signature(  # (positional: a class called with keywords builds a dict for them)
+                dash,
+                end,
+                collapse_spaces(name).strip() if "  " in name or "\u00a0" in name else name,
+                handle,
+                _make_date(month, day, year),
+                glued,
             )
         )
         floor = end
