@@ -642,7 +642,7 @@ def _quick_start(text: str, lo: int, hi: int, cache: dict[int, bool]) -> int:
     the long way.
     """
     limit = TWEET_LIMIT + 12
-    seg = text[max(lo, hi - 50) : hi]
+    seg = text[lo if lo > hi - 50 else hi - 50 : hi]  # (not max(): see _find_signatures)
     pos = hi - (len(seg) - len(seg.rstrip(" \t\u00a0\n")))
     line_start = _whole_line_start(text, lo, pos, cache)
     if line_start < 0 or not 0 < pos - line_start <= limit:
@@ -654,7 +654,7 @@ def _quick_start(text: str, lo: int, hi: int, cache: dict[int, bool]) -> int:
     if len_first + 2 > limit or line_start == lo:
         return line_start  # a full tweet already, or nothing before it
     # The unit before: the line ending before the run of blank lines above this one.
-    head = text[max(lo, line_start - 51) : line_start]
+    head = text[lo if lo > line_start - 51 else line_start - 51 : line_start]
     body_end = len(head.rstrip(" \t\u00a0\n"))
     if body_end == 0:
         return line_start if line_start - len(head) == lo else -1
@@ -663,7 +663,8 @@ def _quick_start(text: str, lo: int, hi: int, cache: dict[int, bool]) -> int:
     if start < 0:
         return -1
     # (`_units_before` takes at most the last budget + 600 characters of a line.)
-    before = text[max(start, pos - TWEET_LIMIT - 640) : pos]
+    cut = pos - TWEET_LIMIT - 640
+    before = text[start if start > cut else cut : pos]
     if len_first + 1 + tweet_length(before.strip()) > limit:
         return line_start  # nothing more fits
     return -1
@@ -1111,15 +1112,8 @@ def _split_clean(text: str) -> tuple[Block, ...]:
         for para in _paragraphs(text, pos, start, glued_lines):
             _classify_into(para, handles, blocks)
         tweet_text = _tidy_tweet_text(text[start : sig.start])
-        blocks.append(
-            Tweet(
-                text=tweet_text,
-                author=sig.author,
-                handle=sig.handle,
-                date=sig.date,
-                links=_links(tweet_text),
-            )
-        )
+        # (Positional: a class called with keywords builds a dict for them.)
+        blocks.append(Tweet(tweet_text, sig.author, sig.handle, sig.date, _links(tweet_text)))
         pos = sig.end
     for para in _paragraphs(text, pos, len(text), glued_lines):
         _classify_into(para, handles, blocks)
