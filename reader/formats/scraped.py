@@ -816,17 +816,33 @@ def _caption(para: str) -> PhotoCaption | None:
 
 
 _LABEL_HINT = re.compile(r"(?i:photo|picture|image|credit|foto|crédit)")
-_BOILERPLATE = re.compile(
-    r"(?:read more\.?|advertisement|story continued below|authors?:?|related|"
-    r"follow [^\n]{1,60} on (?:twitter|facebook|instagram)\.?|"
-    r"have something to add to this story\?[^\n]*|ftc: [^\n]*|see also: [^\n]{0,150}|"
-    r"\(?related: [^\n]{0,150}\)?|\d{5,}|\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*|"
-    r"subscribe to [^\n]{0,200}|sign up for [^\n]{0,200}|share this(?: article| story)?|"
-    r"posted by [^\n]{1,60} on [^\n]{1,40}|culture: your hub for[^\n]*|click here[^\n]{0,150}|"
-    r"image \d+ of \d+|a voir(?:a lire)?|à lire aussi[^\n]{0,150})",
-    re.IGNORECASE,
+# The alternatives of `_BOILERPLATE`, each with the (ASCII) characters it can start with.
+_BOILERPLATE_ALTERNATIVES = (
+    ("Rr", r"read more\.?|related"),
+    ("Aa", r"advertisement|authors?:?|a voir(?:a lire)?"),
+    ("Ss", r"story continued below|see also: [^\n]{0,150}|subscribe to [^\n]{0,200}"),
+    ("Ss", r"sign up for [^\n]{0,200}|share this(?: article| story)?"),
+    ("Ff", r"follow [^\n]{1,60} on (?:twitter|facebook|instagram)\.?|ftc: [^\n]*"),
+    ("Hh", r"have something to add to this story\?[^\n]*"),
+    ("(Rr", r"\(?related: [^\n]{0,150}\)?"),
+    ("0123456789", r"\d{5,}"),
+    ("*", r"\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*"),
+    ("Pp", r"posted by [^\n]{1,60} on [^\n]{1,40}"),
+    ("Cc", r"culture: your hub for[^\n]*|click here[^\n]{0,150}"),
+    ("Ii", r"image \d+ of \d+"),
+    ("", r"à lire aussi[^\n]{0,150}"),  # (a non-ASCII first letter tries every alternative)
 )
-_BOILERPLATE_FIRST = frozenset("RrAaSsFfHhCcPpIi(*0123456789")
+_BOILERPLATE = re.compile(
+    "(?:" + "|".join(alt for _, alt in _BOILERPLATE_ALTERNATIVES) + ")", re.IGNORECASE
+)
+# A paragraph starting with an ASCII character tries only the alternatives that can start with
+# it (None: no alternative can); other first characters try them all (case-insensitive
+# matching folds some of them into ASCII letters: `ſ`, `K`).
+_BOILERPLATE_BY_FIRST: dict[str, re.Pattern[str] | None] = {
+    c: re.compile("(?:" + "|".join(alts) + ")", re.IGNORECASE) if alts else None
+    for c in map(chr, range(128))
+    for alts in [[alt for starts, alt in _BOILERPLATE_ALTERNATIVES if c in starts]]
+}
 # Consent banners and copyright lines: recognised by a phrase near their start.
 _BOILERPLATE_PHRASE = re.compile(
     r"all rights reserved|accès à ce contenu a été bloqué|we use cookies"
@@ -840,18 +856,15 @@ def _is_boilerplate(para: str) -> bool:
     if n > 900:
         return False
     first = para[:1]
-    # Every boilerplate pattern starts with one of a few letters: skip the regex otherwise
-    # (non-ASCII first letters still try it: case-insensitive matching folds some of them).
-    if (
-        (n <= 300 or first in "*FfHhCc")
-        and (first in _BOILERPLATE_FIRST or not first.isascii())
-        and _BOILERPLATE.fullmatch(para) is not None
-    ):
-        return True
+    # Past 300 characters only the `*`, `f`, `h` and `c` alternatives are tried (the long ones).
+    if n <= 300 or first in "*FfHhCc":
+        pattern = _BOILERPLATE_BY_FIRST.get(first, _BOILERPLATE)
+        if pattern is not None and pattern.fullmatch(para) is not None:
+            return True
     head = para[:120]
-    return ("ookie" in head or "eserved" in head or "accès à ce" in head) and (
-        _BOILERPLATE_PHRASE.search(head) is not None
-    )
+    return (
+        "ookie" in head or "eserved" in head or (not para.isascii() and "accès à ce" in head)
+    ) and (_BOILERPLATE_PHRASE.search(head) is not None)
 
 
 # ---------------------------------------------------------------------------------------------
