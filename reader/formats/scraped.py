@@ -897,13 +897,17 @@ def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]
     """
     out: list[str] = []
     if not glued_lines:
-        for para in _PARA_SPLIT.split(text[lo:hi]):
-            para = para.strip(_STRIP)
-            if para:
-                if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
-                    _split_glued(para, out)
-                else:
-                    out.append(para)
+        # Every "\n\n" lies in a `_PARA_SPLIT` separator, and separators are made of `_STRIP`
+        # characters: the pieces between "\n\n"s are the paragraphs, stripped. Only a piece
+        # with a line break left can hold a blank-looking line (` \n`) to split at too.
+        for piece in text[lo:hi].split("\n\n"):
+            for para in _PARA_SPLIT.split(piece) if "\n" in piece else (piece,):
+                para = para.strip(_STRIP)
+                if para:
+                    if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
+                        _split_glued(para, out)
+                    else:
+                        out.append(para)
         return out
     start = lo
     for sep in [*_PARA_SPLIT.finditer(text, lo, hi), None]:
