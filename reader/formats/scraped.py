@@ -803,8 +803,12 @@ def _caption(para: str) -> PhotoCaption | None:
             if m:
                 text = para[: m.start(1)].strip()
                 return PhotoCaption(text=text, credit=m.group(1).strip())
-        if _LABEL_HINT.search(tail):
-            m = _LABEL_CREDIT.search(para, off)
+        # A label credit's colon is the last one (none in the credit after it), its label
+        # (`Crédits photo credit :`, at most 21 characters) just before it: look only there.
+        colon = para.rfind(":")
+        label_from = max(off, colon - 21)
+        if _LABEL_HINT.search(para, label_from, colon):
+            m = _LABEL_CREDIT.search(para, label_from)
             if m and len(m.group(1)) <= 90:
                 text = para[: m.start(1)].strip()
                 return PhotoCaption(text=text, credit=m.group(1).strip())
