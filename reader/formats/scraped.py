@@ -1098,13 +1098,13 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         if end < 0 or end > 4000 or stripped[end + 4 : end + 5] not in ("\n", ""):
             return meta, text
         lines = stripped[4:end].split("\n")
-        rest = stripped[end + 5 :]
+        body_start = end + 5
     else:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
             return meta, text
         lines = stripped[:head_end].split("\n")
-        rest = stripped[head_end + 2 :]
+        body_start = head_end + 2
     found: dict[str, str] = {}
     for line in lines:
         if not line.strip():
@@ -1118,7 +1118,7 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         found[key] = hm.group(2).strip().strip("\"'")
     if not found:
         return meta, text
-    return found, rest
+    return found, stripped[body_start:]  # (copied only now: most texts have no header)
 
 
 # `[.!?…]` + closing marks before a capitalised word, or a CJK full stop. One leading class
