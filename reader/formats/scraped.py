@@ -1139,9 +1139,14 @@ def derive_title(text: str) -> str:
     """A title from text: its first sentence, cut at a word boundary near 100 characters."""
     # Only the first 400 characters after the prefix (at most 26) are looked at: collapsing
     # the white space of a head of the text is enough when it leaves 430 of them.
-    head = " ".join(text[:600].split())
+    head = text[:600]
+    # A head whose only white space is single spaces is collapsed already (every other white
+    # space character is unprintable): no split and join.
+    head = head.strip(" ") if head.isprintable() and "  " not in head else " ".join(head.split())
     text = head if len(head) >= 430 or len(text) <= 600 else " ".join(text.split())
-    text = _TITLE_PREFIX.sub("", text, count=1)
+    prefix = _TITLE_PREFIX.match(text)
+    if prefix is not None:
+        text = text[prefix.end() :]
     end = len(text)
     for m in _SENTENCE_END.finditer(text, 0, min(len(text), 400)):
         if not _ABBREV.search(text[max(0, m.start() - 6) : m.start() + 1]):
