@@ -97,6 +97,10 @@ class PhotoCaption:
     credit: str
     kind: ClassVar[BlockKind] = "photo_caption"
 
+    def __init__(self, text: str, credit: str) -> None:
+        _set_caption_text(self, text)
+        _set_caption_credit(self, credit)
+
     def to_dict(self) -> dict[str, Any]:
         return {"kind": self.kind, "text": self.text, "credit": self.credit}
 
@@ -131,9 +135,10 @@ class Quote:
         }
 
 
-# Paragraph, Tweet and Quote are made by the thousand per article: their `__init__` sets the
-# slots through the slots' own descriptors, a third cheaper than the `object.__setattr__` calls
-# of the one `dataclass(frozen=True)` writes (which keeps an `__init__` the class defines).
+# Paragraph, Tweet, PhotoCaption and Quote are made by the thousand per article: their
+# `__init__` sets the slots through the slots' own descriptors, a third cheaper than the
+# `object.__setattr__` calls of the one `dataclass(frozen=True)` writes (which keeps an
+# `__init__` the class defines).
 # Frozen, hashable, equal, picklable as before; tests/test_model_init.py checks the signatures.
 def _slot_setters(cls: type, *names: str) -> list[Callable[[object, Any], None]]:
     return [cls.__dict__[name].__set__ for name in names]
@@ -143,6 +148,7 @@ _set_paragraph_text, _set_paragraph_boilerplate = _slot_setters(Paragraph, "text
 _set_tweet_text, _set_tweet_author, _set_tweet_handle, _set_tweet_date, _set_tweet_links = (
     _slot_setters(Tweet, "text", "author", "handle", "date", "links")
 )
+_set_caption_text, _set_caption_credit = _slot_setters(PhotoCaption, "text", "credit")
 _set_quote_text, _set_quote_speaker, _set_quote_block, _set_quote_start, _set_quote_end = (
     _slot_setters(Quote, "text", "speaker", "block", "start", "end")
 )
@@ -163,6 +169,10 @@ def split_words(text: str) -> list[str]:
     return _WORD.findall(text)
 
 
+# The default of `Article.extra`: a marker only, never stored (each article gets a new dict).
+_NEW_DICT: dict[str, str] = {}
+
+
 @dataclass(frozen=True, slots=True)
 class Article:
     """One article. `id` is derived from its normalised text, so it survives renames and moves."""
@@ -177,6 +187,30 @@ class Article:
     author: str | None = None
     format: str = "text"
     extra: dict[str, str] = field(default_factory=dict, compare=False)
+
+    def __init__(
+        self,
+        id: str,
+        source: str,
+        title: str,
+        blocks: tuple[Block, ...],
+        quotes: tuple[Quote, ...] = (),
+        date: _dt.date | None = None,
+        url: str | None = None,
+        author: str | None = None,
+        format: str = "text",
+        extra: dict[str, str] = _NEW_DICT,  # (a fresh dict for each article)
+    ) -> None:
+        _set_article_id(self, id)
+        _set_article_source(self, source)
+        _set_article_title(self, title)
+        _set_article_blocks(self, blocks)
+        _set_article_quotes(self, quotes)
+        _set_article_date(self, date)
+        _set_article_url(self, url)
+        _set_article_author(self, author)
+        _set_article_format(self, format)
+        _set_article_extra(self, {} if extra is _NEW_DICT else extra)
 
     @property
     def tweets(self) -> list[Tweet]:
@@ -221,6 +255,23 @@ class Article:
             quotes=len(self.quotes),
             words=self.words,
         )
+
+
+# (Set through the slot descriptors like Paragraph's: an article per file indexed or parsed.)
+(
+    _set_article_id,
+    _set_article_source,
+    _set_article_title,
+    _set_article_blocks,
+    _set_article_quotes,
+    _set_article_date,
+    _set_article_url,
+    _set_article_author,
+    _set_article_format,
+    _set_article_extra,
+) = _slot_setters(
+    Article, "id", "source", "title", "blocks", "quotes", "date", "url", "author", "format", "extra"
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -880,8 +880,12 @@ def _caption(para: str) -> PhotoCaption | None:
             if m:
                 text = para[: m.start(1)].strip()
                 return PhotoCaption(text=text, credit=m.group(1).strip())
-        if _LABEL_HINT.search(tail):
-            m = _LABEL_CREDIT.search(para, off)
+        # A label credit's colon is the last one (none in the credit after it), its label
+        # (`Crédits photo credit :`, at most 21 characters) just before it: look only there.
+        colon = para.rfind(":")
+        label_from = max(off, colon - 21)
+        if _LABEL_HINT.search(para, label_from, colon):
+            m = _LABEL_CREDIT.search(para, label_from)
             if m and len(m.group(1)) <= 90:
                 text = para[: m.start(1)].strip()
                 return PhotoCaption(text=text, credit=m.group(1).strip())
@@ -893,17 +897,33 @@ def _caption(para: str) -> PhotoCaption | None:
 
 
 _LABEL_HINT = re.compile(r"(?i:photo|picture|image|credit|foto|crédit)")
-_BOILERPLATE = re.compile(
-    r"(?:read more\.?|advertisement|story continued below|authors?:?|related|"
-    r"follow [^\n]{1,60} on (?:twitter|facebook|instagram)\.?|"
-    r"have something to add to this story\?[^\n]*|ftc: [^\n]*|see also: [^\n]{0,150}|"
-    r"\(?related: [^\n]{0,150}\)?|\d{5,}|\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*|"
-    r"subscribe to [^\n]{0,200}|sign up for [^\n]{0,200}|share this(?: article| story)?|"
-    r"posted by [^\n]{1,60} on [^\n]{1,40}|culture: your hub for[^\n]*|click here[^\n]{0,150}|"
-    r"image \d+ of \d+|a voir(?:a lire)?|à lire aussi[^\n]{0,150})",
-    re.IGNORECASE,
+# The alternatives of `_BOILERPLATE`, each with the (ASCII) characters it can start with.
+_BOILERPLATE_ALTERNATIVES = (
+    ("Rr", r"read more\.?|related"),
+    ("Aa", r"advertisement|authors?:?|a voir(?:a lire)?"),
+    ("Ss", r"story continued below|see also: [^\n]{0,150}|subscribe to [^\n]{0,200}"),
+    ("Ss", r"sign up for [^\n]{0,200}|share this(?: article| story)?"),
+    ("Ff", r"follow [^\n]{1,60} on (?:twitter|facebook|instagram)\.?|ftc: [^\n]*"),
+    ("Hh", r"have something to add to this story\?[^\n]*"),
+    ("(Rr", r"\(?related: [^\n]{0,150}\)?"),
+    ("0123456789", r"\d{5,}"),
+    ("*", r"\*{3,}[\s\S]*\*{3,}|\*\*subscribe[^\n]*"),
+    ("Pp", r"posted by [^\n]{1,60} on [^\n]{1,40}"),
+    ("Cc", r"culture: your hub for[^\n]*|click here[^\n]{0,150}"),
+    ("Ii", r"image \d+ of \d+"),
+    ("", r"à lire aussi[^\n]{0,150}"),  # (a non-ASCII first letter tries every alternative)
 )
-_BOILERPLATE_FIRST = frozenset("RrAaSsFfHhCcPpIi(*0123456789")
+_BOILERPLATE = re.compile(
+    "(?:" + "|".join(alt for _, alt in _BOILERPLATE_ALTERNATIVES) + ")", re.IGNORECASE
+)
+# A paragraph starting with an ASCII character tries only the alternatives that can start with
+# it (None: no alternative can); other first characters try them all (case-insensitive
+# matching folds some of them into ASCII letters: `ſ`, `K`).
+_BOILERPLATE_BY_FIRST: dict[str, re.Pattern[str] | None] = {
+    c: re.compile("(?:" + "|".join(alts) + ")", re.IGNORECASE) if alts else None
+    for c in map(chr, range(128))
+    for alts in [[alt for starts, alt in _BOILERPLATE_ALTERNATIVES if c in starts]]
+}
 # Consent banners and copyright lines: recognised by a phrase near their start.
 _BOILERPLATE_PHRASE = re.compile(
     r"all rights reserved|accès à ce contenu a été bloqué|we use cookies"
@@ -917,18 +937,15 @@ def _is_boilerplate(para: str) -> bool:
     if n > 900:
         return False
     first = para[:1]
-    # Every boilerplate pattern starts with one of a few letters: skip the regex otherwise
-    # (non-ASCII first letters still try it: case-insensitive matching folds some of them).
-    if (
-        (n <= 300 or first in "*FfHhCc")
-        and (first in _BOILERPLATE_FIRST or not first.isascii())
-        and _BOILERPLATE.fullmatch(para) is not None
-    ):
-        return True
+    # Past 300 characters only the `*`, `f`, `h` and `c` alternatives are tried (the long ones).
+    if n <= 300 or first in "*FfHhCc":
+        pattern = _BOILERPLATE_BY_FIRST.get(first, _BOILERPLATE)
+        if pattern is not None and pattern.fullmatch(para) is not None:
+            return True
     head = para[:120]
-    return ("ookie" in head or "eserved" in head or "accès à ce" in head) and (
-        _BOILERPLATE_PHRASE.search(head) is not None
-    )
+    return (
+        "ookie" in head or "eserved" in head or (not para.isascii() and "accès à ce" in head)
+    ) and (_BOILERPLATE_PHRASE.search(head) is not None)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -961,13 +978,17 @@ def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]
     """
     out: list[str] = []
     if not glued_lines:
-        for para in _PARA_SPLIT.split(text[lo:hi]):
-            para = para.strip(_STRIP)
-            if para:
-                if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
-                    _split_glued(para, out)
-                else:
-                    out.append(para)
+        # Every "\n\n" lies in a `_PARA_SPLIT` separator, and separators are made of `_STRIP`
+        # characters: the pieces between "\n\n"s are the paragraphs, stripped. Only a piece
+        # with a line break left can hold a blank-looking line (` \n`) to split at too.
+        for piece in text[lo:hi].split("\n\n"):
+            for para in _PARA_SPLIT.split(piece) if "\n" in piece else (piece,):
+                para = para.strip(_STRIP)
+                if para:
+                    if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
+                        _split_glued(para, out)
+                    else:
+                        out.append(para)
         return out
     start = lo
     for sep in [*_PARA_SPLIT.finditer(text, lo, hi), None]:
@@ -1000,8 +1021,8 @@ def _classify_into(para: str, handles: dict[str, str], blocks: list[Block]) -> N
         last in ")）"
         or n <= 140
         or last.isupper()
-        or para.find("|", n - 140) >= 0
-        or para.find(":", n - 140) >= 0
+        or "|" in (tail := para[-140:])  # (`find` parses its arguments slowly)
+        or ":" in tail
         or para.startswith("Twitter")
     ):
         blocks.append(Paragraph(para, n <= 900 and _is_boilerplate(para)))
@@ -1035,8 +1056,8 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
         last in ")）"
         or n <= 140
         or last.isupper()
-        or para.find("|", n - 140) >= 0
-        or para.find(":", n - 140) >= 0
+        or "|" in (tail := para[-140:])
+        or ":" in tail
     ):
         cap = _caption(para)
         if cap is not None:
@@ -1147,13 +1168,13 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         if end < 0 or end > 4000 or stripped[end + 4 : end + 5] not in ("\n", ""):
             return meta, text
         lines = stripped[4:end].split("\n")
-        rest = stripped[end + 5 :]
+        body_start = end + 5
     else:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
             return meta, text
         lines = stripped[:head_end].split("\n")
-        rest = stripped[head_end + 2 :]
+        body_start = head_end + 2
     found: dict[str, str] = {}
     for line in lines:
         if not line.strip():
@@ -1167,7 +1188,7 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         found[key] = hm.group(2).strip().strip("\"'")
     if not found:
         return meta, text
-    return found, rest
+    return found, stripped[body_start:]  # (copied only now: most texts have no header)
 
 
 # `[.!?…]` + closing marks before a capitalised word, or a CJK full stop. One leading class
@@ -1188,9 +1209,14 @@ def derive_title(text: str) -> str:
     """A title from text: its first sentence, cut at a word boundary near 100 characters."""
     # Only the first 400 characters after the prefix (at most 26) are looked at: collapsing
     # the white space of a head of the text is enough when it leaves 430 of them.
-    head = " ".join(text[:600].split())
+    head = text[:600]
+    # A head whose only white space is single spaces is collapsed already (every other white
+    # space character is unprintable): no split and join.
+    head = head.strip(" ") if head.isprintable() and "  " not in head else " ".join(head.split())
     text = head if len(head) >= 430 or len(text) <= 600 else " ".join(text.split())
-    text = _TITLE_PREFIX.sub("", text, count=1)
+    prefix = _TITLE_PREFIX.match(text)
+    if prefix is not None:
+        text = text[prefix.end() :]
     end = len(text)
     for m in _SENTENCE_END.finditer(text, 0, min(len(text), 400)):
         if not _ABBREV.search(text[max(0, m.start() - 6) : m.start() + 1]):
