@@ -103,11 +103,14 @@ def _spans(text: str) -> list[_Span]:
             if line_end < 0:
                 line_end = n
         stop = min(line_end, o + 1 + _MAX_QUOTE)
-        close = -1
-        for c in _CLOSERS[text[o]]:
-            k = text.find(c, o + 1, stop)
-            if k >= 0 and (close < 0 or k < close):
-                close = k
+        if ascii:  # `"` is also the only mark that can close it
+            close = text.find('"', o + 1, stop)
+        else:
+            close = -1
+            for c in _CLOSERS[text[o]]:
+                k = text.find(c, o + 1, stop)
+                if k >= 0 and (close < 0 or k < close):
+                    close = k
         if close == o + 1:  # an empty pair
             pos = close + 1
             continue
