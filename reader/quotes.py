@@ -135,23 +135,30 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     """Speaker named right after a closing quote, and where that attribution ends."""
-    m = _AFTER.match(text, pos, min(len(text), pos + 160))
+    m = _AFTER.match(text, pos, pos + 160)  # (an end past the text is the text's end)
     if not m:
         return None, pos
+    # All the groups in one call (`m.group` by name costs a call and a lookup each).
+    s1, apposition, v1, v2, s2, v3, s3 = m.groups()
     # An attribution also needs one of `_VERB_WORDS` among the words of the 120 characters after
     # the quote. Usually the verb the regex matched is one: a whole word of that text (space or
-    # punctuation before it, checked after it), which case folding leaves as it is.
-    verb = "v1" if m.group("v1") else "v2" if m.group("v2") else "v3"
-    end = m.end(verb)
-    if not (
+    # punctuation before it; after it, no word character: on ASCII, `\w` is a letter, a digit or
+    # `_`), which case folding leaves as it is.
+    verb, end = (v1, m.end(3)) if v1 else (v2, m.end(4)) if v2 else (v3, m.end(6))
+    after = text[end : end + 1]
+    vouched = (
         end <= pos + 120
-        and _WORD.match(text[end : end + 1].casefold()) is None
-        and not _VERB_WORDS.isdisjoint(_WORD.findall(m.group(verb)))
-    ) and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
+        and (
+            not (after.isalnum() or after == "_")
+            if after.isascii()
+            else _WORD.match(after.casefold()) is None
+        )
+        and (verb in _VERB_WORDS or not _VERB_WORDS.isdisjoint(_WORD.findall(verb)))
+    )
+    if not vouched and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
         # (No set built: isdisjoint takes the word list and stops at the first verb.)
         return None, pos
-    name = m.group("s1") or m.group("s2") or m.group("s3")
-    apposition = m.group("apposition")
+    name = s1 or s2 or s3
     if apposition and name and name[0].islower() and _PROPER_NAME.fullmatch(apposition.strip()):
         # `the duty captain, Hal Severin, said`: the person's name beats their role.
         name = apposition
