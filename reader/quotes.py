@@ -226,9 +226,10 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     end = next_end
                     attr_end = next_close
                     j += 1
-            # Three words or more: spaces tell quickly; count properly only when they do not.
-            spaces = sum(p.count(" ") for p in parts)
-            words = 3 if spaces >= 2 else len(split_words(" ".join(parts)))
+            # Three words or more: spaces tell quickly (two in the parts, besides the
+            # `len(parts) - 1` the join puts between them); count properly only when they do not.
+            joined = " ".join(parts)
+            words = 3 if joined.count(" ") - len(parts) >= 1 else len(split_words(joined))
             if speaker is not None and _is_pronoun(speaker):
                 if last_named is not None and index - last_named[0] <= 2:
                     speaker = last_named[1]
@@ -248,7 +249,7 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     # `"A," she said`: the comma belongs to the sentence around the quote;
                     # saved on its own, the quote reads as the sentence it is.
                     first = first[:-1] + "."
-                quote_text = " ".join([first, *(p.strip() for p in parts[1:])]).strip()
+                quote_text = " ".join([first, *map(str.strip, parts[1:])]).strip()
                 quotes.append(Quote(quote_text, speaker, index, start, end))
             i = j
     return tuple(quotes)
