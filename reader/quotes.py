@@ -197,10 +197,13 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
         if kind == "tweet" or (kind == "paragraph" and block.boilerplate):  # type: ignore[union-attr]
             continue
         text = block.text
-        # Five substring tests are twenty times cheaper than one regex search.
-        if '"' not in text and "“" not in text and "«" not in text and "„" not in text:
-            if "「" not in text:
-                continue
+        # Substring tests are twenty times cheaper than one regex search; ASCII text (nearly
+        # all) can only hold the first mark.
+        if '"' not in text and (
+            text.isascii()
+            or ("“" not in text and "«" not in text and "„" not in text and "「" not in text)
+        ):
+            continue
         spans = _spans(text)
         block_speaker: str | None = None  # the last speaker named for a quote in this block
         i = 0
