@@ -53,7 +53,8 @@ def looks_binary(data: bytes) -> bool:
     sample = data[:_SNIFF_BYTES]
     if not sample:
         return False
-    nuls = sample.count(0)
+    # (`in` runs memchr, several times cheaper than `count`, and text files have no NUL.)
+    nuls = sample.count(0) if 0 in sample else 0
     if nuls > max(1, len(sample) // 1000):
         return True
     # bytes.translate deletes the control bytes in C: a Python loop here cost more than parsing

@@ -103,11 +103,14 @@ def _spans(text: str) -> list[_Span]:
             if line_end < 0:
                 line_end = n
         stop = min(line_end, o + 1 + _MAX_QUOTE)
-        close = -1
-        for c in _CLOSERS[text[o]]:
-            k = text.find(c, o + 1, stop)
-            if k >= 0 and (close < 0 or k < close):
-                close = k
+        if ascii:  # `"` is also the only mark that can close it
+            close = text.find('"', o + 1, stop)
+        else:
+            close = -1
+            for c in _CLOSERS[text[o]]:
+                k = text.find(c, o + 1, stop)
+                if k >= 0 and (close < 0 or k < close):
+                    close = k
         if close == o + 1:  # an empty pair
             pos = close + 1
             continue
@@ -132,23 +135,30 @@ def _clean_speaker(name: str | None) -> str | None:
 
 def _speaker_after(text: str, pos: int) -> tuple[str | None, int]:
     """Speaker named right after a closing quote, and where that attribution ends."""
-    m = _AFTER.match(text, pos, min(len(text), pos + 160))
+    m = _AFTER.match(text, pos, pos + 160)  # (an end past the text is the text's end)
     if not m:
         return None, pos
+    # All the groups in one call (`m.group` by name costs a call and a lookup each).
+    s1, apposition, v1, v2, s2, v3, s3 = m.groups()
     # An attribution also needs one of `_VERB_WORDS` among the words of the 120 characters after
     # the quote. Usually the verb the regex matched is one: a whole word of that text (space or
-    # punctuation before it, checked after it), which case folding leaves as it is.
-    verb = "v1" if m.group("v1") else "v2" if m.group("v2") else "v3"
-    end = m.end(verb)
-    if not (
+    # punctuation before it; after it, no word character: on ASCII, `\w` is a letter, a digit or
+    # `_`), which case folding leaves as it is.
+    verb, end = (v1, m.end(3)) if v1 else (v2, m.end(4)) if v2 else (v3, m.end(6))
+    after = text[end : end + 1]
+    vouched = (
         end <= pos + 120
-        and _WORD.match(text[end : end + 1].casefold()) is None
-        and not _VERB_WORDS.isdisjoint(_WORD.findall(m.group(verb)))
-    ) and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
+        and (
+            not (after.isalnum() or after == "_")
+            if after.isascii()
+            else _WORD.match(after.casefold()) is None
+        )
+        and (verb in _VERB_WORDS or not _VERB_WORDS.isdisjoint(_WORD.findall(verb)))
+    )
+    if not vouched and _VERB_WORDS.isdisjoint(split_words(text[pos : pos + 120].casefold())):
         # (No set built: isdisjoint takes the word list and stops at the first verb.)
         return None, pos
-    name = m.group("s1") or m.group("s2") or m.group("s3")
-    apposition = m.group("apposition")
+    name = s1 or s2 or s3
     if apposition and name and name[0].islower() and _PROPER_NAME.fullmatch(apposition.strip()):
         # `the duty captain, Hal Severin, said`: the person's name beats their role.
         name = apposition
@@ -187,10 +197,13 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
         if kind == "tweet" or (kind == "paragraph" and block.boilerplate):  # type: ignore[union-attr]
             continue
         text = block.text
-        # Five substring tests are twenty times cheaper than one regex search.
-        if '"' not in text and "“" not in text and "«" not in text and "„" not in text:
-            if "「" not in text:
-                continue
+        # Substring tests are twenty times cheaper than one regex search; ASCII text (nearly
+        # all) can only hold the first mark.
+        if '"' not in text and (
+            text.isascii()
+            or ("“" not in text and "«" not in text and "„" not in text and "「" not in text)
+        ):
+            continue
         spans = _spans(text)
         block_speaker: str | None = None  # the last speaker named for a quote in this block
         i = 0
@@ -216,9 +229,10 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     end = next_end
                     attr_end = next_close
                     j += 1
-            # Three words or more: spaces tell quickly; count properly only when they do not.
-            spaces = sum(p.count(" ") for p in parts)
-            words = 3 if spaces >= 2 else len(split_words(" ".join(parts)))
+            # Three words or more: spaces tell quickly (two in the parts, besides the
+            # `len(parts) - 1` the join puts between them); count properly only when they do not.
+            joined = " ".join(parts)
+            words = 3 if joined.count(" ") - len(parts) >= 1 else len(split_words(joined))
             if speaker is not None and _is_pronoun(speaker):
                 if last_named is not None and index - last_named[0] <= 2:
                     speaker = last_named[1]
@@ -238,7 +252,7 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
                     # `"A," she said`: the comma belongs to the sentence around the quote;
                     # saved on its own, the quote reads as the sentence it is.
                     first = first[:-1] + "."
-                quote_text = " ".join([first, *(p.strip() for p in parts[1:])]).strip()
+                quote_text = " ".join([first, *map(str.strip, parts[1:])]).strip()
                 quotes.append(Quote(quote_text, speaker, index, start, end))
             i = j
     return tuple(quotes)

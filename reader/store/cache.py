@@ -239,21 +239,24 @@ def fts5_available() -> bool:
 
 
 _URL = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
-_SPACE = re.compile(r"\s+")
 _WORDS = re.compile(r"[^\W_]+")
 
 
 def tweet_key(handle: str, date: _dt.date | None, text: str) -> str:
     """Identity of a tweet across articles: account, date and its words (links left out, since
     the same embed can be scraped with or without its t.co links)."""
-    words = _SPACE.sub(" ", _URL.sub(" ", text)).strip().casefold()
+    if "http" in text or "pic.twitter.com/" in text:  # (a substring test is cheaper than a search)
+        text = _URL.sub(" ", text)
+    # White space collapsed: `" ".join(split())`, the same as `re.sub(r"\s+", " ").strip()` (the
+    # same white space: both ask `str.isspace`), at a fifth of the cost.
+    words = " ".join(text.split()).casefold()
     raw = f"{handle.casefold()}\x1f{date.isoformat() if date else ''}\x1f{words}"
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
 def speaker_key(speaker: str) -> str:
     """Speakers match case- and space-insensitively ("The Mayor" == "the  mayor")."""
-    return _SPACE.sub(" ", speaker).strip().casefold()
+    return " ".join(speaker.split()).casefold()
 
 
 def _is_damaged(exc: sqlite3.DatabaseError) -> bool:
