@@ -9,6 +9,7 @@ articles read from `fixtures/*.jsonl` (the `reader parse` JSON shape) through `b
 from __future__ import annotations
 
 import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,6 +19,22 @@ from reader.model import Article, Paragraph, PhotoCaption, Quote, Tweet, parse_i
 from reader.sanitize import clean_line, clean_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+async def until_loaded(pilot, timeout: float = 60.0) -> None:  # type: ignore[no-untyped-def]
+    """Wait until the app has read its whole library, then for its other workers.
+
+    `app.workers.wait_for_complete()` alone is not enough: the app starts its loading worker
+    only after the first frame, so on a busy machine the wait can come first, find no worker,
+    and return while the list still says "loading" (a snapshot failed that way under load).
+    """
+    app = pilot.app
+    deadline = time.monotonic() + timeout
+    while app.library_loading:
+        assert time.monotonic() < deadline, f"library still loading after {timeout} s"
+        await pilot.pause(0.01)
+    await app.workers.wait_for_complete()
+    await pilot.pause()
 
 
 class FixtureLoadError:

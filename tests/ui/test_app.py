@@ -15,7 +15,7 @@ from reader.ui.commands import PALETTE_COMMANDS
 from reader.ui.screens import HelpScreen, ProblemsScreen
 from reader.ui.typeset import Unit
 
-from .conftest import fixture_loader
+from .conftest import fixture_loader, until_loaded
 
 SIZE = (120, 40)
 FERRY = "a1f0000000000001"  # newest fixture: first row
@@ -27,8 +27,7 @@ def make_app(**kwargs) -> ReaderApp:
 
 
 async def loaded(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await until_loaded(pilot)
 
 
 def pane_text(app: ReaderApp) -> str:

@@ -28,7 +28,7 @@ from textual.strip import Strip
 from reader.ui.app import build_app
 from reader.ui.screens import ProblemsScreen
 
-from .conftest import fixture_loader
+from .conftest import fixture_loader, until_loaded
 
 CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 HOSTILE_SOURCE_NAME = "[@click=app.quit]evil[bold].txt"
@@ -62,8 +62,7 @@ async def test_hostile_fields_render_literally_and_inertly(monkeypatch) -> None:
     bells: list[int] = []
     monkeypatch.setattr(app, "bell", lambda: bells.append(1))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_loaded(pilot)
         listed = "\n".join(widget_lines(app.article_list))
         assert "Hostile [bold red]title[/] [link=https" in listed
         await pilot.press("enter")

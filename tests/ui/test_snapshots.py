@@ -11,7 +11,7 @@ from textual.pilot import Pilot
 
 from reader.ui.app import ReaderApp, build_app
 
-from .conftest import fixture_loader
+from .conftest import fixture_loader, until_loaded
 
 
 def make_app() -> ReaderApp:
@@ -19,8 +19,7 @@ def make_app() -> ReaderApp:
 
 
 async def open_ferry_on_tweet(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await until_loaded(pilot)
     await pilot.press("enter")
     for _ in range(5):  # paragraph, paragraph, quote, quote, tweet
         await pilot.press("right_square_bracket")
@@ -49,15 +48,14 @@ def test_main_screen_narrow(snap_compare) -> None:
 
 def test_narrow_list(snap_compare) -> None:
     async def loaded(pilot: Pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
+        await until_loaded(pilot)
 
     assert snap_compare(make_app(), terminal_size=(64, 20), run_before=loaded)
 
 
 def test_help_screen(snap_compare) -> None:
     async def help_open(pilot: Pilot) -> None:
-        await pilot.app.workers.wait_for_complete()
+        await until_loaded(pilot)
         await pilot.press("question_mark")
         await pilot.pause()
 

@@ -23,7 +23,7 @@ from reader.ui.bookmarks import BookmarksScreen
 from reader.ui.state_actions import open_saved_state
 from reader.ui.typeset import Unit
 
-from .conftest import fixture_loader, read_fixture
+from .conftest import fixture_loader, read_fixture, until_loaded
 
 SIZE = (120, 40)
 SHORT = (100, 18)  # wide layout, but articles need scrolling
@@ -66,8 +66,7 @@ def session(tmp_path: Path) -> Iterator[Session]:
 
 
 async def loaded(pilot: Pilot) -> None:
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await until_loaded(pilot)
 
 
 def messages(app: ReaderApp) -> list[str]:

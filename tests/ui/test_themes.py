@@ -6,7 +6,7 @@ from rich.color import Color
 
 from reader.ui.app import build_app
 
-from .conftest import fixture_loader
+from .conftest import fixture_loader, until_loaded
 
 
 def rgb(color: Color | None) -> tuple[int, int, int]:
@@ -22,7 +22,7 @@ def distance(a: tuple[int, int, int], b: tuple[int, int, int]) -> int:
 async def test_every_builtin_theme_keeps_the_reading_pane_legible() -> None:
     app = build_app([], loader=fixture_loader("library.jsonl"))
     async with app.run_test(size=(120, 40)) as pilot:
-        await app.workers.wait_for_complete()
+        await until_loaded(pilot)
         await pilot.press("enter")
         themes = sorted(app.available_themes)
         checked = 0
