@@ -484,6 +484,16 @@ _DATELINE = re.compile(
     r"|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
+_BARE_PUNCT = " \t\n.,:;!?-—–"
+
+
+def _is_bare(text: str) -> bool:
+    """Whether `text` is only links, hashtags or mentions (and punctuation)."""
+    # Every other character must be inside a match, and a match starts with h, p, # or @: the
+    # first character that is not punctuation settles most texts without the regex (which
+    # tries its alternation at every position).
+    rest = text.lstrip(_BARE_PUNCT)
+    return not rest or (rest[0] in "hp#@" and not _BARE.sub("", rest).strip(_BARE_PUNCT))
 
 
 @dataclass(slots=True)
@@ -719,7 +729,7 @@ def _tweet_start(
 
     words = split_words(t_first.casefold())
     tweet_words = " " + " ".join(words) + " "
-    bare = not _BARE.sub("", t_first).strip(" \t\n.,:;!?-—–")
+    bare = _is_bare(t_first)
     length = len_first
     best_n, best_score = 1, _intro_strength(f_second, second.gap, tweet_words)
     running = 0.0
@@ -733,7 +743,7 @@ def _tweet_start(
         length += 1 + f.length
         words[:0] = f.words
         tweet_words = " " + " ".join(words) + " "
-        bare = bare and not _BARE.sub("", f.text).strip(" \t\n.,:;!?-—–")
+        bare = bare and _is_bare(f.text)
         n += 1
         total = running + _intro_strength(
             feat(n), units[n].gap if n < len(units) else "", tweet_words
