@@ -225,7 +225,8 @@ def tweet_length(text: str) -> int:
     """Twitter's weighted length: links count 23, attached media (pic.twitter.com) nothing,
     CJK and emoji count 2."""
     n = len(text)
-    if "http" in text or "pic.twitter" in text:
+    # (`"/" in text` first: one character is looked for with memchr, a word is not.)
+    if "/" in text and ("http" in text or "pic.twitter" in text):
         for m in _ANY_URL.finditer(text):
             n -= len(m.group()) if m.group().startswith("pic.") else len(m.group()) - 23
     return n if text.isascii() else n + len(_WIDE.findall(text))
@@ -463,6 +464,8 @@ _INTRO_WORDS = frozenset(
     "shared reacted react posted responded respond replied reply wrote tweeted".split()
 )
 _INTRO_PHRASES = ("summed up", "put it")
+# (Case-folded ASCII text, most of it, can only hold these.)
+_SAYS_PHRASES_ASCII = tuple(p for p in _SAYS_PHRASES if p.isascii())
 # A word every phrase above contains: the phrases are only looked for when one is present.
 _PHRASE_KEYS = frozenset(
     "according took statement déclaré il elle tweeté écrit réagi summed put".split()
@@ -484,6 +487,16 @@ _DATELINE = re.compile(
     r"|[A-Z]{3,}(?:,\s[A-Z][a-z]+)*\s[-—–]\s)"
 )
 _BARE = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+|[#@]\w+")
+_BARE_PUNCT = " \t\n.,:;!?-—–"
+
+
+def _is_bare(text: str) -> bool:
+    """Whether `text` is only links, hashtags or mentions (and punctuation)."""
+    # Every other character must be inside a match, and a match starts with h, p, # or @: the
+    # first character that is not punctuation settles most texts without the regex (which
+    # tries its alternation at every position).
+    rest = text.lstrip(_BARE_PUNCT)
+    return not rest or (rest[0] in "hp#@" and not _BARE.sub("", rest).strip(_BARE_PUNCT))
 
 
 @dataclass(slots=True)
@@ -502,6 +515,14 @@ class _Features:
     length: int  # weighted tweet length
 
 
+def _has_phrase(text: str, phrases: tuple[str, ...]) -> bool:
+    # (A loop: `any()` over a generator costs more than the few searches it makes.)
+    for p in phrases:
+        if p in text:
+            return True
+    return False
+
+
 def _features(text: str, length: int) -> _Features:
     t = text.strip()
     low = t.casefold()
@@ -510,10 +531,11 @@ def _features(text: str, length: int) -> _Features:
     says = intro = personal = False
     if found:
         says = not found.isdisjoint(_SAYS_WORDS) or (
-            not found.isdisjoint(_PHRASE_KEYS) and any(p in low for p in _SAYS_PHRASES)
+            not found.isdisjoint(_PHRASE_KEYS)
+            and _has_phrase(low, _SAYS_PHRASES_ASCII if low.isascii() else _SAYS_PHRASES)
         )
         intro = not found.isdisjoint(_INTRO_WORDS) or (
-            not found.isdisjoint(_PHRASE_KEYS) and any(p in low for p in _INTRO_PHRASES)
+            not found.isdisjoint(_PHRASE_KEYS) and _has_phrase(low, _INTRO_PHRASES)
         )
         personal = not found.isdisjoint(_PERSONAL_WORDS)
     quoted: tuple[str, ...] = ()
@@ -528,8 +550,7 @@ def _features(text: str, length: int) -> _Features:
             personal = not set(split_words(_QUOTED_ANY.sub("", low))).isdisjoint(_PERSONAL_WORDS)
     tweetish = (
         (("#" in t or "@" in t) and _HASH_MENTION.search(t) is not None)
-        or "t.co/" in t
-        or "pic.twitter.com/" in t
+        or ("/" in t and ("t.co/" in t or "pic.twitter.com/" in t))
         or (not t.isascii() and _EMOJI.search(t) is not None)
     )
     return _Features(
@@ -539,11 +560,17 @@ def _features(text: str, length: int) -> _Features:
         intro,
         tweetish,
         personal,
-        t[:1] in "(0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ \t" and _DATELINE.match(t) is not None,
+        # (t is stripped: a dateline starts with a bracket, a digit or three capitals.)
+        (t[:1] in "(0123456789" or t[:3].isupper()) and _DATELINE.match(t) is not None,
         t.endswith((":", "：", "👇", "⬇️", "⬇")),  # `Reaction was swift 👇` introduces too
         quoted,
         length,
     )
+
+
+def _may_quote(prose: _Features) -> bool:
+    """Whether `_quotes_into` could find anything in `prose` (without the tweet's words)."""
+    return bool(prose.quoted) or (prose.says and len(prose.words) >= 6)
 
 
 def _quotes_into(prose: _Features, tweet_words: str) -> bool:
@@ -566,8 +593,11 @@ _FINAL_PUNCT = frozenset(".!?:;,\"”’')»…。！？")
 _GAP_SCORE = {"wide": 2.0, "para": -2.5, "glue": -1.0, "sentence": -0.5}
 
 
-def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc: bool) -> float:
-    """How strongly a unit (just before the current tweet text) belongs to the tweet."""
+def _join_score(f: _Features, gap: str, quotes: bool, bare: bool, blank_doc: bool) -> float:
+    """How strongly a unit (just before the current tweet text) belongs to the tweet.
+
+    `quotes`: whether the unit repeats words of the tweet (`_quotes_into`).
+    """
     t = f.text
     if gap == "line":
         score = 2.5 if blank_doc else -2.0
@@ -598,7 +628,7 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
     if t[-1:] not in _FINAL_PUNCT and gap != "glue":
         # No final punctuation; with a hashtag, mention or emoji that is a tweet's line.
         score += 1.5 if f.tweetish else 0.5
-    if _quotes_into(f, tweet_words):
+    if quotes:
         score -= 6.0
     if bare:
         # The text so far is only links, hashtags or mentions: a tweet rarely is; its words are
@@ -607,8 +637,11 @@ def _join_score(f: _Features, gap: str, tweet_words: str, bare: bool, blank_doc:
     return score
 
 
-def _intro_strength(f: _Features | None, gap: str, tweet_words: str) -> float:
-    """How good a place to stop the unit before a candidate start is (prose introducing it)."""
+def _intro_strength(f: _Features | None, gap: str, quotes: bool) -> float:
+    """How good a place to stop the unit before a candidate start is (prose introducing it).
+
+    `quotes`: whether the unit repeats words of the tweet (`_quotes_into`).
+    """
     if f is None:
         return 0.5
     s = 0.0
@@ -616,7 +649,7 @@ def _intro_strength(f: _Features | None, gap: str, tweet_words: str) -> float:
         # `Senate resolves to:` + line break inside a paragraph heads a list in the tweet; a
         # paragraph ending in a colon introduces what follows.
         s += 1.0 if gap == "line" else 5.0
-    if _quotes_into(f, tweet_words):
+    if quotes:
         s += 5.0
     if f.says or f.intro:
         s += 1.0
@@ -717,26 +750,42 @@ def _tweet_start(
             f = feats[i] = _features(units[i].text, tweet_length(units[i].text.strip()))
         return f
 
-    words = split_words(t_first.casefold())
-    tweet_words = " " + " ".join(words) + " "
-    bare = not _BARE.sub("", t_first).strip(" \t\n.,:;!?-—–")
+    # The tweet's words, made only when a unit could quote them (few can): the words of the
+    # units joined so far (units 1 .. n-1, in that order in `joined`), then the first unit's.
+    joined: list[list[str]] = []
+    first_words: list[str] | None = None
+    tweet_words, made_for = "", -1  # made for len(joined) == made_for
+
+    def quotes(f: _Features | None) -> bool:
+        nonlocal first_words, tweet_words, made_for
+        if f is None or not _may_quote(f):
+            return False
+        if made_for != len(joined):
+            if first_words is None:
+                first_words = split_words(t_first.casefold())
+            words = [w for unit_words in reversed(joined) for w in unit_words]
+            tweet_words = " " + " ".join(words + first_words) + " "
+            made_for = len(joined)
+        return _quotes_into(f, tweet_words)
+
+    bare = _is_bare(t_first)
     length = len_first
-    best_n, best_score = 1, _intro_strength(f_second, second.gap, tweet_words)
-    running = 0.0
     n = 1
+    best_n, best_score = 1, _intro_strength(f_second, second.gap, quotes(f_second))
+    running = 0.0
     while n < len(units):
         f = feat(n)
         assert f is not None
         if length + 1 + f.length > limit:
             break
-        running += _join_score(f, units[n].gap, tweet_words, bare, blank_doc)
+        running += _join_score(f, units[n].gap, quotes(f), bare, blank_doc)
         length += 1 + f.length
-        words[:0] = f.words
-        tweet_words = " " + " ".join(words) + " "
-        bare = bare and not _BARE.sub("", f.text).strip(" \t\n.,:;!?-—–")
+        joined.append(f.words)
+        bare = bare and _is_bare(f.text)
         n += 1
+        f_next = feat(n)
         total = running + _intro_strength(
-            feat(n), units[n].gap if n < len(units) else "", tweet_words
+            f_next, units[n].gap if n < len(units) else "", quotes(f_next)
         )
         if total > best_score:
             best_n, best_score = n, total
