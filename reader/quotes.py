@@ -102,7 +102,7 @@ def _spans(text: str) -> list[_Span]:
             line_end = text.find("\n", o)
             if line_end < 0:
                 line_end = n
-        stop = min(line_end, o + 1 + _MAX_QUOTE)
+        stop = line_end if line_end < o + 1 + _MAX_QUOTE else o + 1 + _MAX_QUOTE  # (not min())
         if ascii:  # `"` is also the only mark that can close it
             close = text.find('"', o + 1, stop)
         else:
@@ -193,16 +193,17 @@ def find_quotes(blocks: Sequence[Block]) -> tuple[Quote, ...]:
     quotes: list[Quote] = []
     last_named: tuple[int, str] | None = None  # (block index, speaker) for pronoun resolution
     for index, block in enumerate(blocks):
-        kind = block.kind
-        if kind == "tweet" or (kind == "paragraph" and block.boilerplate):  # type: ignore[union-attr]
-            continue
         text = block.text
         # Substring tests are twenty times cheaper than one regex search; ASCII text (nearly
-        # all) can only hold the first mark.
+        # all) can only hold the first mark. (Before the kind: `kind` is a class attribute,
+        # a slow lookup on a slotted instance, and most blocks hold no quotation mark.)
         if '"' not in text and (
             text.isascii()
             or ("“" not in text and "«" not in text and "„" not in text and "「" not in text)
         ):
+            continue
+        kind = block.kind
+        if kind == "tweet" or (kind == "paragraph" and block.boilerplate):  # type: ignore[union-attr]
             continue
         spans = _spans(text)
         block_speaker: str | None = None  # the last speaker named for a quote in this block
