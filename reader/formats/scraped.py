@@ -1178,6 +1178,10 @@ def split_blocks(text: str) -> tuple[Block, ...]:
 def _split_clean(text: str) -> tuple[Block, ...]:
     # (No `"(@" in text` test first: the anchor's search scans text without one as fast.)
     sigs = _find_signatures(text)
+    blocks: list[Block] = []
+    if not sigs:  # (most articles: none of the set-up below for tweets)
+        _add_paragraphs(text, 0, len(text), set(), {}, blocks)
+        return tuple(blocks)
     # Two blank-line gaps (non-overlapping, as str.count would see them), found without
     # counting them all.
     first_gap = text.find("\n\n")
@@ -1186,8 +1190,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     )
     # Display name -> handle, for live-blog widgets that name an account signing elsewhere
     # (made from the few signatures, cheaper than scanning the text for a `Twitter` widget).
-    handles = {s.author.casefold(): s.handle for s in sigs} if sigs else {}
-    blocks: list[Block] = []
+    handles = {s.author.casefold(): s.handle for s in sigs}
     glued_cache: dict[int, bool] = {}
     for sig in sigs:
         if sig.glued_tail:
@@ -1333,19 +1336,20 @@ def parse_text(text: str, *, source: str) -> Article:
         # Everything else the header said (an unparsable date included) is kept, not dropped.
         extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
     title = title or _title_from_blocks(blocks) or clean_line(source)
+    # (Positional: a class called with keywords builds a dict for them.)
     return Article(
-        # From the sanitised body, never from parser output: improving the parser must not
+        # id: from the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
-        id=content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
-        source=source,
-        title=title,
-        blocks=blocks,
-        quotes=find_quotes(blocks),
-        date=date,
-        url=url,
-        author=author,
-        format="text",
-        extra=extra,
+        content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
+        source,
+        title,
+        blocks,
+        find_quotes(blocks),
+        date,
+        url,
+        author,
+        "text",
+        extra,
     )
 
 
