@@ -1241,7 +1241,10 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
             return meta, text
-        lines = stripped[:head_end].split("\n")
+        head = stripped[:head_end]
+        if ":" not in head:  # (no `key: value` line: most texts)
+            return meta, text
+        lines = head.split("\n")
         body_start = head_end + 2
     found: dict[str, str] = {}
     for line in lines:
@@ -1286,8 +1289,10 @@ def derive_title(text: str) -> str:
     if prefix is not None:
         text = text[prefix.end() :]
     end = len(text)
-    for m in _SENTENCE_END.finditer(text, 0, min(len(text), 400)):
-        if not _ABBREV.search(text[max(0, m.start() - 6) : m.start() + 1]):
+    # (finditer clips its end at the text's; `_ABBREV` ends with `\.`: no other mark can be one.)
+    for m in _SENTENCE_END.finditer(text, 0, 400):
+        dot = m.start()
+        if text[dot] != "." or not _ABBREV.search(text[dot - 6 if dot > 6 else 0 : dot + 1]):
             end = m.end()
             break
     sentence = text[:end].strip()
