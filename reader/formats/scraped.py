@@ -1007,7 +1007,9 @@ _PARA_SPLIT = re.compile(r"\n(?:[ \t\u00a0]*\n)+")
 _STRIP = " \t\u00a0\n"
 
 
-def _split_glued(para: str, out: list[str]) -> None:
+def _glued_parts(para: str) -> list[str]:
+    """A glued paragraph cut at its glue points, stripped, non-empty."""
+    out: list[str] = []
     cut_from = 0
     for cut in _glue_cuts(para, camel=True):
         piece = para[cut_from:cut].strip(_STRIP)
@@ -1017,15 +1019,18 @@ def _split_glued(para: str, out: list[str]) -> None:
     piece = para[cut_from:].strip(_STRIP)
     if piece:
         out.append(piece)
+    return out
 
 
-def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]:
-    """Paragraphs of text[lo:hi] (non-tweet text): blank-line separated, glued lines split.
+def _add_paragraphs(
+    text: str, lo: int, hi: int, glued_lines: set[int], handles: dict[str, str], blocks: list[Block]
+) -> None:
+    """Append the blocks of the paragraphs of text[lo:hi] (non-tweet text): blank-line
+    separated, glued lines split.
 
     `glued_lines` holds the starts of lines known to be glued (next to a glued signature): a
     paragraph on one of them is split even when it is too short to tell on its own.
     """
-    out: list[str] = []
     if not glued_lines:
         # Every "\n\n" lies in a `_PARA_SPLIT` separator, and separators are made of `_STRIP`
         # characters: the pieces between "\n\n"s are the paragraphs, stripped. Only a piece
@@ -1033,12 +1038,25 @@ def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]
         for piece in text[lo:hi].split("\n\n"):
             for para in _PARA_SPLIT.split(piece) if "\n" in piece else (piece,):
                 para = para.strip(_STRIP)
-                if para:
-                    if len(para) >= _GLUED_LINE_MIN and _is_glued(para):
-                        _split_glued(para, out)
-                    else:
-                        out.append(para)
-        return out
+                if not para:
+                    continue
+                n = len(para)
+                if n >= _GLUED_LINE_MIN and _is_glued(para):
+                    for part in _glued_parts(para):
+                        _classify_into(part, handles, blocks)
+                # The fast path of `_classify_into`, inline (most paragraphs take it).
+                elif n > _CAPTION_MAX or not (
+                    (last := para[-1]) in ")）"
+                    or n <= 140
+                    or last.isupper()
+                    or "|" in (tail := para[-140:])
+                    or ":" in tail
+                    or para.startswith("Twitter")
+                ):
+                    blocks.append(Paragraph(para, n <= 900 and _is_boilerplate(para)))
+                else:
+                    _classify_into(para, handles, blocks)
+        return
     start = lo
     for sep in [*_PARA_SPLIT.finditer(text, lo, hi), None]:
         end = sep.start() if sep is not None else hi
@@ -1048,11 +1066,11 @@ def _paragraphs(text: str, lo: int, hi: int, glued_lines: set[int]) -> list[str]
             if ("\n" not in para and line in glued_lines) or (
                 len(para) >= _GLUED_LINE_MIN and _is_glued(para)
             ):
-                _split_glued(para, out)
+                for part in _glued_parts(para):
+                    _classify_into(part, handles, blocks)
             else:
-                out.append(para)
+                _classify_into(para, handles, blocks)
         start = sep.end() if sep is not None else hi
-    return out
 
 
 # A live blog's time at the start of a caption paragraph (`22.02 `, `14:05 `): an entry's
@@ -1160,6 +1178,10 @@ def split_blocks(text: str) -> tuple[Block, ...]:
 def _split_clean(text: str) -> tuple[Block, ...]:
     # (No `"(@" in text` test first: the anchor's search scans text without one as fast.)
     sigs = _find_signatures(text)
+    blocks: list[Block] = []
+    if not sigs:  # (most articles: none of the set-up below for tweets)
+        _add_paragraphs(text, 0, len(text), set(), {}, blocks)
+        return tuple(blocks)
     # Two blank-line gaps (non-overlapping, as str.count would see them), found without
     # counting them all.
     first_gap = text.find("\n\n")
@@ -1168,8 +1190,7 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     )
     # Display name -> handle, for live-blog widgets that name an account signing elsewhere
     # (made from the few signatures, cheaper than scanning the text for a `Twitter` widget).
-    handles = {s.author.casefold(): s.handle for s in sigs} if sigs else {}
-    blocks: list[Block] = []
+    handles = {s.author.casefold(): s.handle for s in sigs}
     glued_cache: dict[int, bool] = {}
     for sig in sigs:
         if sig.glued_tail:
@@ -1184,14 +1205,12 @@ def _split_clean(text: str) -> tuple[Block, ...]:
     pos = 0
     for sig in sigs:
         start = _tweet_start(text, pos, sig, blank_doc, glued_cache)
-        for para in _paragraphs(text, pos, start, glued_lines):
-            _classify_into(para, handles, blocks)
+        _add_paragraphs(text, pos, start, glued_lines, handles, blocks)
         tweet_text = _tidy_tweet_text(text[start : sig.start])
         # (Positional: a class called with keywords builds a dict for them.)
         blocks.append(Tweet(tweet_text, sig.author, sig.handle, sig.date, _links(tweet_text)))
         pos = sig.end
-    for para in _paragraphs(text, pos, len(text), glued_lines):
-        _classify_into(para, handles, blocks)
+    _add_paragraphs(text, pos, len(text), glued_lines, handles, blocks)
     return tuple(blocks)
 
 
@@ -1222,7 +1241,10 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
             return meta, text
-        lines = stripped[:head_end].split("\n")
+        head = stripped[:head_end]
+        if ":" not in head:  # (no `key: value` line: most texts)
+            return meta, text
+        lines = head.split("\n")
         body_start = head_end + 2
     found: dict[str, str] = {}
     for line in lines:
@@ -1267,8 +1289,10 @@ def derive_title(text: str) -> str:
     if prefix is not None:
         text = text[prefix.end() :]
     end = len(text)
-    for m in _SENTENCE_END.finditer(text, 0, min(len(text), 400)):
-        if not _ABBREV.search(text[max(0, m.start() - 6) : m.start() + 1]):
+    # (finditer clips its end at the text's; `_ABBREV` ends with `\.`: no other mark can be one.)
+    for m in _SENTENCE_END.finditer(text, 0, 400):
+        dot = m.start()
+        if text[dot] != "." or not _ABBREV.search(text[dot - 6 if dot > 6 else 0 : dot + 1]):
             end = m.end()
             break
     sentence = text[:end].strip()
@@ -1317,19 +1341,20 @@ def parse_text(text: str, *, source: str) -> Article:
         # Everything else the header said (an unparsable date included) is kept, not dropped.
         extra = {k: clean_line(v) for k, v in meta.items() if k not in used}
     title = title or _title_from_blocks(blocks) or clean_line(source)
+    # (Positional: a class called with keywords builds a dict for them.)
     return Article(
-        # From the sanitised body, never from parser output: improving the parser must not
+        # id: from the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
-        id=content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
-        source=source,
-        title=title,
-        blocks=blocks,
-        quotes=find_quotes(blocks),
-        date=date,
-        url=url,
-        author=author,
-        format="text",
-        extra=extra,
+        content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
+        source,
+        title,
+        blocks,
+        find_quotes(blocks),
+        date,
+        url,
+        author,
+        "text",
+        extra,
     )
 
 
