@@ -1120,11 +1120,7 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
     # Fast reject: a credit needs a closing bracket, a bar, a colon, a capitalised dash credit,
     # or a short line of its own.
     if n <= _CAPTION_MAX and (
-        last in ")）"
-        or n <= 140
-        or last.isupper()
-        or "|" in (tail := para[-140:])
-        or ":" in tail
+        last in ")）" or n <= 140 or last.isupper() or "|" in (tail := para[-140:]) or ":" in tail
     ):
         cap = _caption(para)
         if cap is not None:
