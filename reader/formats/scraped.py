@@ -1115,17 +1115,12 @@ def _classify(para: str, handles: dict[str, str]) -> Block:
             date=None,
             links=_links(m.group(2)),
         )
-    n = len(para)
-    last = para[-1]
-    # Fast reject: a credit needs a closing bracket, a bar, a colon, a capitalised dash credit,
-    # or a short line of its own.
-    if n <= _CAPTION_MAX and (
-        last in ")）" or n <= 140 or last.isupper() or "|" in (tail := para[-140:]) or ":" in tail
-    ):
-        cap = _caption(para)
-        if cap is not None:
-            return cap
-    return Paragraph(para, n <= 900 and _is_boilerplate(para))
+    # (`_classify_into` has already ruled out what cannot end in a credit, but for a paragraph
+    # starting with `Twitter`; `_caption` rules those out itself, quickly.)
+    cap = _caption(para)
+    if cap is not None:
+        return cap
+    return Paragraph(para, len(para) <= 900 and _is_boilerplate(para))
 
 
 _BLANK_RUN = re.compile(r"[ \t\u00a0]*\n(?:[ \t\u00a0]*\n)+[ \t\u00a0]*")
