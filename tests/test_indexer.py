@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import builtins
 import json
 import os
 import threading
@@ -175,12 +174,14 @@ def test_a_file_refused_by_the_system_is_reported_and_not_cached(
     files = write_library(lib, n=2)
     locked = os.path.abspath(files[0])
 
-    def refusing_open(p: str, *a: object, **k: object) -> object:
+    real_read = indexer._read_file
+
+    def refusing_read(p: str, size: int) -> bytes:
         if os.path.abspath(p) == locked:
             raise PermissionError(13, "Permission denied", p)
-        return builtins.open(p, *a, **k)  # type: ignore[call-overload]
+        return real_read(p, size)
 
-    monkeypatch.setattr(indexer, "open", refusing_open, raising=False)
+    monkeypatch.setattr(indexer, "_read_file", refusing_read)
     last = run([lib], cache, workers=0)[-1]
     assert last.error_count == 1 and last.articles == len(files) - 1
     assert "permission denied" in " ".join(str(e) for e in last.errors).casefold()
@@ -189,6 +190,46 @@ def test_a_file_refused_by_the_system_is_reported_and_not_cached(
     monkeypatch.undo()
     again = run([lib], cache, workers=0)[-1]
     assert again.error_count == 0 and locked in cache.files()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="needs FIFOs")
+def test_devices_and_pipes_named_on_the_command_line_are_refused(
+    tmp_path: Path, cache: ArticleCache
+) -> None:
+    # Reading either would never return (a FIFO blocks until a writer comes, /dev/zero never
+    # ends): both are refused by their stat, and the rest is indexed.
+    lib = tmp_path / "lib"
+    write_library(lib, n=1)
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    done = threading.Event()
+    events: list[IndexProgress] = []
+
+    def index() -> None:
+        with ArticleCache.open(tmp_path / "data2") as own:
+            events.extend(index_paths([fifo, "/dev/zero", lib], own, workers=0))
+        done.set()
+
+    threading.Thread(target=index, daemon=True).start()
+    assert done.wait(30), "indexing hung on a FIFO or a device"
+    reasons = [str(e) for ev in events for e in ev.errors]
+    assert reasons == [
+        f"{fifo}: not a regular file (a device, pipe or socket)",
+        "/dev/zero: not a regular file (a device, pipe or socket)",
+    ]
+    assert events[-1].new == 2 and events[-1].error_count == 2
+
+
+@pytest.mark.parametrize("stat_size", [0, 10, 57, 58, 59, 500])
+def test_a_file_that_changed_size_since_the_walk_is_read_whole(
+    tmp_path: Path, stat_size: int
+) -> None:
+    # `_read_file` asks for the walked size plus one byte: whatever the file holds now comes
+    # back whole (it grew, shrank, or the size is stale).
+    path = tmp_path / "a.txt"
+    data = bytes(range(58)) * 3000 if stat_size == 500 else bytes(range(58))
+    path.write_bytes(data)
+    assert indexer._read_file(str(path), stat_size) == data
 
 
 def test_cancel_before_and_during(tmp_path: Path, cache: ArticleCache) -> None:
@@ -284,12 +325,10 @@ def test_each_file_is_read_once_and_freed_pages_are_released(
     monkeypatch.setattr(
         Path, "open", lambda p, *a, **k: reads.append(str(p)) or real_open(p, *a, **k)
     )
-    # The indexer reads with the built-in open (unbuffered).
+    # The indexer reads with its own `_read_file` (os.open and one os.read).
+    real_read = indexer._read_file
     monkeypatch.setattr(
-        indexer,
-        "open",
-        lambda p, *a, **k: reads.append(str(p)) or builtins.open(p, *a, **k),
-        raising=False,
+        indexer, "_read_file", lambda p, size: reads.append(str(p)) or real_read(p, size)
     )
     run([lib], cache, workers=0)
     assert sorted(reads) == sorted(str(f) for f in files)  # hashed and parsed from one read

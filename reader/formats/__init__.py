@@ -155,6 +155,10 @@ def _too_large(path: Path, size: int) -> LoadError:
     return LoadError(path, f"file too large ({mb:.0f} MB, limit {MAX_FILE_BYTES >> 20} MB)")
 
 
+# Why a device, pipe or socket named as an article is refused.
+NOT_REGULAR = "not a regular file (a device, pipe or socket)"
+
+
 def read_text(path: Path) -> str:
     """Read and decode one file, raising LoadError with a reason a user understands."""
     try:
@@ -163,7 +167,7 @@ def read_text(path: Path) -> str:
             raise LoadError(path, "is a directory")
         if not stat.S_ISREG(st.st_mode):
             # /dev/zero never ends and a FIFO blocks until a writer comes: refuse, never hang.
-            raise LoadError(path, "not a regular file (a device, pipe or socket)")
+            raise LoadError(path, NOT_REGULAR)
         if st.st_size > MAX_FILE_BYTES:
             raise _too_large(path, st.st_size)
         with path.open("rb") as handle:
