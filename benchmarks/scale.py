@@ -3,6 +3,8 @@
     python benchmarks/scale.py                       # 10k and 100k articles (slow: minutes)
     python benchmarks/scale.py --sizes 10000         # quick run
     python benchmarks/scale.py --sizes 10000 --skip-newsboat
+    python benchmarks/scale.py --pairs 9             # newsboat and our cold 10k, interleaved
+    python benchmarks/scale.py --pairs 9 --python /usr/bin/python3.11   # another interpreter
 
 For each size N it generates N synthetic scraped articles (benchmarks/generate.py, fixed seed;
 kept in --work between runs), then, each in a fresh subprocess so that memory figures are its
@@ -140,9 +142,13 @@ def child_search(data: str, count: int) -> dict[str, object]:
     }
 
 
+# The interpreter our runs use (--python): this one unless told otherwise.
+PYTHON = sys.executable
+
+
 def run_child(*args: str) -> dict[str, object]:
     out = subprocess.run(
-        [sys.executable, __file__, "--child", *args],
+        [PYTHON, __file__, "--child", *args],
         check=True,
         capture_output=True,
         text=True,
@@ -227,6 +233,36 @@ def newsboat_reload(feed: Path, repeat: int = 3) -> dict[str, object] | None:
     }
 
 
+def pairs(work: Path, count: int) -> str:
+    """newsboat's reload of the 10k-item feed and our cold index of the 10k files, run in turn
+    `count` times: on a shared machine only runs made in the same minutes compare."""
+    folder, feed, data = corpus(work, 10000), rss_file(work, 10000), work / "data-pairs"
+    theirs: list[float] = []
+    ours: list[float] = []
+    cpu: list[float] = []
+    for i in range(count):
+        reload = newsboat_reload(feed, repeat=1)
+        if reload is None:
+            return "newsboat is not installed (Debian: apt install newsboat)"
+        shutil.rmtree(data, ignore_errors=True)
+        cold = run_child("index", str(data), str(folder))
+        theirs.append(float(reload["seconds"]))  # type: ignore[arg-type]
+        ours.append(float(cold["seconds"]))  # type: ignore[arg-type]
+        cpu.append(float(cold["cpu_s"]))  # type: ignore[arg-type]
+        line = f"  pair {i + 1}: newsboat {theirs[-1]:.2f} s, ours {ours[-1]:.2f} s"
+        print(line, file=sys.stderr)
+    ratios = sorted(o / t for o, t in zip(ours, theirs, strict=True))
+    return (
+        f"newsboat -x reload (10,000-item RSS): median {statistics.median(theirs):.2f} s "
+        f"({min(theirs):.2f}-{max(theirs):.2f})\n"
+        f"reader cold index (10,000 files, {PYTHON}): median "
+        f"{statistics.median(ours):.2f} s ({min(ours):.2f}-{max(ours):.2f}; "
+        f"{statistics.median(cpu):.1f} s CPU)\n"
+        f"ours / newsboat: {statistics.median(ours) / statistics.median(theirs):.2f} by medians; "
+        f"pair by pair {', '.join(f'{r:.2f}' for r in ratios)}"
+    )
+
+
 # -- main ------------------------------------------------------------------------------------------
 
 
@@ -237,6 +273,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=int, default=400)
     parser.add_argument("--skip-newsboat", action="store_true")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
+    parser.add_argument(
+        "--python",
+        default=sys.executable,
+        help="interpreter for our runs (it needs this project's dependencies), e.g. a PGO build",
+    )
+    parser.add_argument(
+        "--pairs",
+        type=int,
+        default=0,
+        help="only compare with newsboat: N interleaved pairs of its reload and our cold 10k",
+    )
     parser.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
@@ -245,7 +292,18 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(result))
         return 0
 
+    global PYTHON
+    PYTHON = args.python
     args.work.mkdir(parents=True, exist_ok=True)
+    # Bytecode compiled up front, as a user's second launch finds it: no run pays for
+    # compiling the sources (50-150 ms per process when the .pyc files are missing or stale,
+    # for instance under PYTHONDONTWRITEBYTECODE).
+    subprocess.run(
+        [PYTHON, "-m", "compileall", "-q", str(ROOT / "reader")], check=True, capture_output=True
+    )
+    if args.pairs:
+        print(pairs(args.work, args.pairs))
+        return 0
     sizes = [int(s) for s in args.sizes.split(",")]
     report: dict[str, object] = {"cpus": os.cpu_count(), "sizes": {}}
     for n in sizes:
