@@ -308,3 +308,22 @@ def test_feed_entry_html_is_read_as_text_without_feedparsers_sanitiser(tmp_path:
     assert "Visitors [bold] queued" in text and "\x1b" not in text and "\x07" not in text
     (tweet,) = [b for b in article.blocks if b.kind == "tweet"]
     assert tweet.handle == "piertrust" and tweet.text.startswith("Pier open!")
+
+
+def test_gone_agrees_with_beautifulsoups_decomposed() -> None:
+    # `_gone` reads the flag `decompose()` sets instead of the `decomposed` property (which
+    # searches a tag's subtree when the flag is missing): both must agree on every node.
+    from bs4 import BeautifulSoup
+
+    from reader.formats.html import _gone
+
+    soup = BeautifulSoup(
+        "<div><nav><ul><li>Home</li></ul></nav><p>Kept <b>text</b><!-- note --></p>"
+        "<aside><p>Dropped</p></aside></div>",
+        "html.parser",
+    )
+    nodes = list(soup.descendants)
+    soup.find("nav").decompose()
+    soup.find("aside").decompose()
+    assert [_gone(n) for n in nodes] == [n.decomposed for n in nodes]
+    assert sum(_gone(n) for n in nodes) == 7  # nav, ul, li, "Home", aside, p, "Dropped"
