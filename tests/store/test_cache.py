@@ -117,6 +117,27 @@ def test_store_replaces_and_forget_removes_everything(cache: ArticleCache) -> No
     assert cache.search("windmill") == [] and cache.accounts() == []
 
 
+def test_replacing_and_forgetting_leave_no_rows_behind(cache: ArticleCache) -> None:
+    # The cache does not enforce its foreign keys: `_forget` deletes the children itself.
+    tweet = Tweet("Hello harbour", "Ann", "ann", dt.date(2020, 1, 2))
+    quotes = (("We will build it.", "The Mayor"),)
+    first = make("First version.", tweets=(tweet,), quotes=quotes)
+    second = make("Second version.", tweets=(tweet, tweet), quotes=quotes * 2)
+    put(cache, "/l/a", first, first)
+    put(cache, "/l/b", first)
+    put(cache, "/l/a", second)
+
+    def rows() -> dict[str, int]:
+        tables = ("files", "articles", "tweets", "quotes")
+        return {t: cache.conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0] for t in tables}
+
+    assert rows() == {"files": 2, "articles": 2, "tweets": 3, "quotes": 3}
+    cache.forget(["/l/a"])
+    assert rows() == {"files": 1, "articles": 1, "tweets": 1, "quotes": 1}
+    cache.forget(["/l/b"])
+    assert rows() == {"files": 0, "articles": 0, "tweets": 0, "quotes": 0}
+
+
 def test_the_index_itself_forgets_replaced_text(cache: ArticleCache) -> None:
     # `search` drops rowids that have no article, so ask the search table directly: a
     # contentless FTS5 index keeps stale words unless a delete gives back the exact text.
