@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from reader.decode import DecodeError, decode_bytes
+from reader.decode import DecodeError, decode_bytes_utf8
 from reader.model import Article
 from reader.sanitize import strip_controls
 
@@ -50,6 +50,9 @@ class FormatSpec:
     module: str
     extensions: tuple[str, ...]
     sniff: str | None = None  # a regex matched (re.match, case-insensitive) against the text start
+    # The module's `parse` also takes `utf8`, `reader.sanitize.utf8_unusual(data)` when the
+    # loader has it (a file's own bytes), so that it need not encode the text again.
+    takes_utf8: bool = False
     _pattern: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -69,7 +72,7 @@ class FormatSpec:
 
 # The registry. One line per format; see the module docstring.
 FORMATS: tuple[FormatSpec, ...] = (
-    FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text")),
+    FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text"), takes_utf8=True),
     FormatSpec(
         "markdown", "reader.formats.markdown", (".md", ".markdown"), r"(?:---|\+\+\+)[ \t]*\n"
     ),
@@ -157,6 +160,11 @@ def _too_large(path: Path, size: int) -> LoadError:
 
 def read_text(path: Path) -> str:
     """Read and decode one file, raising LoadError with a reason a user understands."""
+    return _read_text_utf8(path)[0]
+
+
+def _read_text_utf8(path: Path) -> tuple[str, tuple[bytes, str] | None]:
+    """`read_text(path)`, with the text's `utf8_unusual` when decoding has it (see `_parse`)."""
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -180,7 +188,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise LoadError(path, exc.strerror or type(exc).__name__) from None
     try:
-        return decode_bytes(data)
+        return decode_bytes_utf8(data)
     except DecodeError as exc:
         raise LoadError(path, exc.reason) from None
 
@@ -190,8 +198,8 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
 
     `source` is the name recorded in the articles (default: the path as given, made printable).
     """
-    text = read_text(path)
-    return _parse(path, text, display_path(path) if source is None else source)
+    text, utf8 = _read_text_utf8(path)
+    return _parse(path, text, display_path(path) if source is None else source, utf8=utf8)
 
 
 def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
@@ -203,17 +211,27 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
     if len(data) > MAX_FILE_BYTES:
         raise _too_large(Path(source), len(data))
     try:
-        text = decode_bytes(data)
+        text, utf8 = decode_bytes_utf8(data)
     except DecodeError as exc:
         raise LoadError(source, exc.reason) from None
-    return _parse(Path(f"stream{suffix}"), text, source, where=source)
+    return _parse(Path(f"stream{suffix}"), text, source, where=source, utf8=utf8)
 
 
-def _parse(path: Path, text: str, source: str, where: str | Path | None = None) -> list[Article]:
-    """Parse decoded text with the format `path` and the text call for; errors name `where`."""
+def _parse(
+    path: Path,
+    text: str,
+    source: str,
+    where: str | Path | None = None,
+    utf8: tuple[bytes, str] | None = None,
+) -> list[Article]:
+    """Parse decoded text with the format `path` and the text call for; errors name `where`.
+
+    `utf8`: `utf8_unusual(text)`, if known, for a format that `takes_utf8`."""
     spec = format_for(path, text)
     where = path if where is None else where
     try:
+        if utf8 is not None and spec.takes_utf8:
+            return spec.parser()(text, source, utf8)  # type: ignore[call-arg]
         return spec.parser()(text, source)
     except PartialLoad as exc:
         raise LoadError(where, exc.reason, exc.articles) from None

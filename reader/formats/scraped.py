@@ -1314,9 +1314,11 @@ def _clean_field(value: str | None) -> str | None:
     return (clean_line(value) or None) if value else None
 
 
-def parse_text(text: str, *, source: str) -> Article:
-    """Parse one scraped article (already decoded text) into an `Article`."""
-    clean, utf8, unusual = clean_text_utf8(text)
+def parse_text(text: str, *, source: str, utf8: tuple[bytes, str] | None = None) -> Article:
+    """Parse one scraped article (already decoded text) into an `Article`.
+
+    `utf8`: `reader.sanitize.utf8_unusual(text)`, if the caller has it (saves encoding again)."""
+    clean, utf8_data, unusual = clean_text_utf8(text, utf8=utf8)
     meta, body = _split_header(clean)
     blocks = _split_clean(body)  # clean_text has sanitised it
     date = url = author = None
@@ -1336,7 +1338,7 @@ def parse_text(text: str, *, source: str) -> Article:
     return Article(
         # id: from the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
-        content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
+        content_id_utf8(clean, utf8_data, unusual, len(clean) - len(body)),
         source,
         title,
         blocks,
@@ -1349,6 +1351,6 @@ def parse_text(text: str, *, source: str) -> Article:
     )
 
 
-def parse(data: str, source: str) -> list[Article]:
-    """The format entry point: a scraped text file is one article."""
-    return [parse_text(data, source=source)]
+def parse(data: str, source: str, utf8: tuple[bytes, str] | None = None) -> list[Article]:
+    """The format entry point: a scraped text file is one article. (`utf8`: see `parse_text`.)"""
+    return [parse_text(data, source=source, utf8=utf8)]
