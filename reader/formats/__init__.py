@@ -65,9 +65,16 @@ class FormatSpec:
 
     def parser(self) -> Callable[[str, str], list[Article]]:
         """The module's `parse(data, source)` function, importing the module on first use."""
-        module: ModuleType = importlib.import_module(self.module)
-        parse: Callable[[str, str], list[Article]] = module.parse
+        # (Kept once found: `import_module` costs more than a dict lookup, on every file.)
+        parse = _PARSE_FUNCTIONS.get(self.module)
+        if parse is None:
+            module: ModuleType = importlib.import_module(self.module)
+            parse = _PARSE_FUNCTIONS[self.module] = module.parse
         return parse
+
+
+# Module name -> its `parse` function, for `FormatSpec.parser` (one entry per format used).
+_PARSE_FUNCTIONS: dict[str, Callable[[str, str], list[Article]]] = {}
 
 
 # The registry. One line per format; see the module docstring.
@@ -142,7 +149,12 @@ def known_extensions() -> frozenset[str]:
 
 def format_for(path: Path, text: str) -> FormatSpec:
     """Choose the format for a file: by extension first, then by sniffing its text."""
-    suffix = path.suffix.lower()
+    return _format_for_suffix(path.suffix, text)
+
+
+def _format_for_suffix(suffix: str, text: str) -> FormatSpec:
+    """`format_for` a path with this `suffix`."""
+    suffix = suffix.lower()
     for spec in FORMATS:
         if suffix in spec.extensions:
             return spec
@@ -199,7 +211,7 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
     `source` is the name recorded in the articles (default: the path as given, made printable).
     """
     text, utf8 = _read_text_utf8(path)
-    return _parse(path, text, display_path(path) if source is None else source, utf8=utf8)
+    return _parse(path.suffix, text, display_path(path) if source is None else source, path, utf8)
 
 
 def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
@@ -214,21 +226,30 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
         text, utf8 = decode_bytes_utf8(data)
     except DecodeError as exc:
         raise LoadError(source, exc.reason) from None
-    return _parse(Path(f"stream{suffix}"), text, source, where=source, utf8=utf8)
+    return _parse(_stream_suffix(suffix), text, source, source, utf8)
+
+
+def _stream_suffix(suffix: str) -> str:
+    """`Path(f"stream{suffix}").suffix`, without making a Path (a third of what choosing the
+    format cost)."""
+    if "/" in suffix or "\\" in suffix or ":" in suffix:
+        return Path(f"stream{suffix}").suffix
+    dot = suffix.rfind(".")  # ("stream" has none)
+    return suffix[dot:] if 0 <= dot < len(suffix) - 1 else ""
 
 
 def _parse(
-    path: Path,
+    suffix: str,
     text: str,
     source: str,
-    where: str | Path | None = None,
+    where: str | Path,
     utf8: tuple[bytes, str] | None = None,
 ) -> list[Article]:
-    """Parse decoded text with the format `path` and the text call for; errors name `where`.
+    """Parse decoded text with the format a file's `suffix` and the text call for; errors name
+    `where`.
 
     `utf8`: `utf8_unusual(text)`, if known, for a format that `takes_utf8`."""
-    spec = format_for(path, text)
-    where = path if where is None else where
+    spec = _format_for_suffix(suffix, text)
     try:
         if utf8 is not None and spec.takes_utf8:
             return spec.parser()(text, source, utf8)  # type: ignore[call-arg]
