@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import codecs
 
+from reader.sanitize import PLAIN_BYTES
+
 # How much of a file the binary check looks at: enough to be sure, cheap for a 50 MB file.
 _SNIFF_BYTES = 64 * 1024
 
@@ -51,6 +53,12 @@ def looks_binary(data: bytes) -> bool:
     real binary formats have NULs every few hundred bytes or control bytes everywhere.
     """
     sample = data[:_SNIFF_BYTES]
+    return _binary_sample(sample, sample)
+
+
+def _binary_sample(sample: bytes, with_controls: bytes) -> bool:
+    """`looks_binary(sample)`, given `sample` or a copy of it without some of its other bytes
+    (every control byte kept): its unusual bytes, short, are counted faster."""
     if not sample:
         return False
     # (`in` runs memchr, several times cheaper than `count`, and text files have no NUL.)
@@ -59,7 +67,7 @@ def looks_binary(data: bytes) -> bool:
         return True
     # bytes.translate deletes the control bytes in C: a Python loop here cost more than parsing
     # for a library of small files.
-    controls = len(sample) - len(sample.translate(None, _BINARY_CONTROL_BYTES))
+    controls = len(with_controls) - len(with_controls.translate(None, _BINARY_CONTROL_BYTES))
     return controls * 20 > len(sample)  # more than 5% control bytes
 
 
@@ -69,20 +77,43 @@ def decode_bytes(data: bytes) -> str:
     Raises DecodeError("empty file") for files with no visible text and
     DecodeError("binary file") for data that is not text.
     """
+    return decode_bytes_utf8(data)[0]
+
+
+def decode_bytes_utf8(data: bytes) -> tuple[str, tuple[bytes, str] | None]:
+    """`decode_bytes(data)`, with the text's `reader.sanitize.utf8_unusual` when it comes for
+    free: when `data` is valid UTF-8 without a BOM, it is the text's UTF-8 (strict decoding
+    and encoding are inverses), and its unusual bytes, needed for the binary check anyway,
+    are the text's unusual characters: the parser need not encode the text again, nor look
+    for them (on 2,000 generated articles, most with a dash: -7% of the instructions loading
+    them took). None otherwise.
+    """
     # `isspace()`, not `strip()`: the same test without copying the file (it stops at the first
     # visible character; a strip copies, and for text scans the copy again for its widest
     # character: 5 of the 8 microseconds decoding a 3 KB article took).
     if not data or data.isspace():
         raise DecodeError("empty file")
     bom = sniff_bom(data)
+    utf8: tuple[bytes, str] | None = None
     if bom is not None:
         encoding, skip = bom
         # A BOM is a strong statement: UTF-16 is full of NULs, so it skips the binary check.
         text = data[skip:].decode(encoding, errors="replace")
     else:
-        if looks_binary(data):
+        # The bytes other than newline and printable ASCII (every control byte is one), when
+        # the binary check looks at the whole file.
+        unusual = data.translate(None, PLAIN_BYTES) if len(data) <= _SNIFF_BYTES else None
+        if looks_binary(data) if unusual is None else _binary_sample(data, unusual):
             raise DecodeError("binary file")
-        text = data.decode("utf-8", errors="replace")
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = data.decode("utf-8", errors="replace")
+        else:
+            if unusual is None:
+                unusual = data.translate(None, PLAIN_BYTES)
+            # (UTF-8 never puts an ASCII byte inside a longer sequence: valid UTF-8 still.)
+            utf8 = (data, unusual.decode("utf-8") if unusual else "")
     if not text or text.isspace():
         raise DecodeError("empty file")
-    return text
+    return text, utf8

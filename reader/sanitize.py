@@ -31,7 +31,7 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 # Newline and printable ASCII: no `_CONTROL` character is among them. (Tab is unusual: not a
 # control, but odd white space to `reader.model.content_id`.)
-_PLAIN_BYTES = bytes([10, *range(32, 127)])
+PLAIN_BYTES = bytes([10, *range(32, 127)])
 
 
 def utf8_unusual(text: str) -> tuple[bytes, str]:
@@ -43,7 +43,7 @@ def utf8_unusual(text: str) -> tuple[bytes, str]:
     of on every character of the text.
     """
     data = text.encode("utf-8", "surrogatepass")
-    rest = data.translate(None, _PLAIN_BYTES)
+    rest = data.translate(None, PLAIN_BYTES)
     return data, rest.decode("utf-8", "surrogatepass") if rest else ""
 
 
@@ -83,12 +83,20 @@ def clean_text(text: str, *, unescape_entities: bool = True) -> str:
     return clean_text_utf8(text, unescape_entities=unescape_entities)[0]
 
 
-def clean_text_utf8(text: str, *, unescape_entities: bool = True) -> tuple[str, bytes, str]:
-    """`clean_text(text)`, with its `utf8_unusual` (computed on the way) for the caller."""
-    text = unix_newlines(text)
-    if unescape_entities and "&" in text:
-        text = unix_newlines(html.unescape(text))
-    data, rest = utf8_unusual(text)
+def clean_text_utf8(
+    text: str, *, unescape_entities: bool = True, utf8: tuple[bytes, str] | None = None
+) -> tuple[str, bytes, str]:
+    """`clean_text(text)`, with its `utf8_unusual` (computed on the way) for the caller.
+
+    `utf8`: `utf8_unusual(text)` if the caller has it (`reader.decode.decode_bytes_utf8`), used
+    unless line endings or entities change the text.
+    """
+    if "\r" in text or (unescape_entities and "&" in text):
+        utf8 = None
+        text = unix_newlines(text)
+        if unescape_entities and "&" in text:
+            text = unix_newlines(html.unescape(text))
+    data, rest = utf8 if utf8 is not None else utf8_unusual(text)
     # NFC's quick check looks at each character's own properties and at the order of adjacent
     # combining marks. ASCII always passes it (combining class 0, composes with nothing before
     # it), so when the unusual characters alone pass it (normalize then returns its argument

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reader.decode import DecodeError, decode_bytes, looks_binary, sniff_bom
+from reader.decode import DecodeError, decode_bytes, decode_bytes_utf8, looks_binary, sniff_bom
+from reader.sanitize import clean_text_utf8, utf8_unusual
 
 TEXT = "Storm Elin — gusts of 141\u00a0km/h at Pelham Point. 🌊 Café"
 
@@ -110,3 +111,54 @@ def test_utf8_text_round_trips(text: str) -> None:
             decode_bytes(text.encode("utf-8"))
         return
     assert decode_bytes(text.encode("utf-8")) == expected
+
+
+_PIECES = [
+    "a",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "&amp;",
+    "&#27;",
+    "—",
+    "é",
+    "e\u0301",
+    "\t",
+    "\x00",
+    "\x01",
+    "\x1b[1m",
+    "\x85",
+    "\u202e",
+    "🌊",
+    "\ufeff",
+]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(st.sampled_from(_PIECES), max_size=40),
+    st.sampled_from([b"", b"\xff", b"\xed\xa0\x80", codecs.BOM_UTF8]),
+)
+def test_decoding_hands_on_the_text_utf8_only_when_it_is_the_files(
+    pieces: list[str], extra: bytes
+) -> None:
+    # The UTF-8 and unusual characters decoding passes to the parser are exactly what it would
+    # compute from the text (none for a BOM or invalid UTF-8), and sanitising with them gives
+    # what it gives without (line endings and entities change the text: they are not used).
+    data = "".join(pieces).encode("utf-8")
+    data = extra + data if extra == codecs.BOM_UTF8 else data + extra
+    try:
+        text = decode_bytes(data)
+    except DecodeError as exc:
+        with pytest.raises(DecodeError, match=exc.reason):
+            decode_bytes_utf8(data)
+        return
+    same, utf8 = decode_bytes_utf8(data)
+    assert same == text
+    valid_without_bom = extra == b"" and not data.startswith(codecs.BOM_UTF8)
+    assert utf8 == (utf8_unusual(text) if valid_without_bom else None)
+    for unescape in (True, False):
+        assert clean_text_utf8(text, unescape_entities=unescape, utf8=utf8) == clean_text_utf8(
+            text, unescape_entities=unescape
+        )

@@ -176,7 +176,7 @@ def test_unreadable_files_and_folders_on_disk(tmp_path: Path) -> None:
 def test_a_parser_crash_becomes_a_load_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def broken(data: str, source: str) -> list[Article]:
+    def broken(data: str, source: str, utf8: object = None) -> list[Article]:
         raise IndexError("bug")
 
     monkeypatch.setattr(FormatSpec, "parser", lambda self: broken)

@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
 
-from reader.decode import DecodeError, decode_bytes
+from reader.decode import DecodeError, decode_bytes_utf8
 from reader.model import Article
 from reader.sanitize import strip_controls
 
@@ -50,6 +50,9 @@ class FormatSpec:
     module: str
     extensions: tuple[str, ...]
     sniff: str | None = None  # a regex matched (re.match, case-insensitive) against the text start
+    # The module's `parse` also takes `utf8`, `reader.sanitize.utf8_unusual(data)` when the
+    # loader has it (a file's own bytes), so that it need not encode the text again.
+    takes_utf8: bool = False
     _pattern: re.Pattern[str] | None = field(init=False, default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -62,14 +65,21 @@ class FormatSpec:
 
     def parser(self) -> Callable[[str, str], list[Article]]:
         """The module's `parse(data, source)` function, importing the module on first use."""
-        module: ModuleType = importlib.import_module(self.module)
-        parse: Callable[[str, str], list[Article]] = module.parse
+        # (Kept once found: `import_module` costs more than a dict lookup, on every file.)
+        parse = _PARSE_FUNCTIONS.get(self.module)
+        if parse is None:
+            module: ModuleType = importlib.import_module(self.module)
+            parse = _PARSE_FUNCTIONS[self.module] = module.parse
         return parse
+
+
+# Module name -> its `parse` function, for `FormatSpec.parser` (one entry per format used).
+_PARSE_FUNCTIONS: dict[str, Callable[[str, str], list[Article]]] = {}
 
 
 # The registry. One line per format; see the module docstring.
 FORMATS: tuple[FormatSpec, ...] = (
-    FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text")),
+    FormatSpec("scraped", "reader.formats.scraped", (".txt", ".text"), takes_utf8=True),
     FormatSpec(
         "markdown", "reader.formats.markdown", (".md", ".markdown"), r"(?:---|\+\+\+)[ \t]*\n"
     ),
@@ -139,7 +149,12 @@ def known_extensions() -> frozenset[str]:
 
 def format_for(path: Path, text: str) -> FormatSpec:
     """Choose the format for a file: by extension first, then by sniffing its text."""
-    suffix = path.suffix.lower()
+    return _format_for_suffix(path.suffix, text)
+
+
+def _format_for_suffix(suffix: str, text: str) -> FormatSpec:
+    """`format_for` a path with this `suffix`."""
+    suffix = suffix.lower()
     for spec in FORMATS:
         if suffix in spec.extensions:
             return spec
@@ -161,6 +176,11 @@ NOT_REGULAR = "not a regular file (a device, pipe or socket)"
 
 def read_text(path: Path) -> str:
     """Read and decode one file, raising LoadError with a reason a user understands."""
+    return _read_text_utf8(path)[0]
+
+
+def _read_text_utf8(path: Path) -> tuple[str, tuple[bytes, str] | None]:
+    """`read_text(path)`, with the text's `utf8_unusual` when decoding has it (see `_parse`)."""
     try:
         st = path.stat()
         if stat.S_ISDIR(st.st_mode):
@@ -184,7 +204,7 @@ def read_text(path: Path) -> str:
     except OSError as exc:
         raise LoadError(path, exc.strerror or type(exc).__name__) from None
     try:
-        return decode_bytes(data)
+        return decode_bytes_utf8(data)
     except DecodeError as exc:
         raise LoadError(path, exc.reason) from None
 
@@ -194,8 +214,8 @@ def load_file(path: Path, source: str | None = None) -> list[Article]:
 
     `source` is the name recorded in the articles (default: the path as given, made printable).
     """
-    text = read_text(path)
-    return _parse(path, text, display_path(path) if source is None else source)
+    text, utf8 = _read_text_utf8(path)
+    return _parse(path.suffix, text, display_path(path) if source is None else source, path, utf8)
 
 
 def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
@@ -207,17 +227,36 @@ def load_bytes(data: bytes, source: str, suffix: str = "") -> list[Article]:
     if len(data) > MAX_FILE_BYTES:
         raise _too_large(Path(source), len(data))
     try:
-        text = decode_bytes(data)
+        text, utf8 = decode_bytes_utf8(data)
     except DecodeError as exc:
         raise LoadError(source, exc.reason) from None
-    return _parse(Path(f"stream{suffix}"), text, source, where=source)
+    return _parse(_stream_suffix(suffix), text, source, source, utf8)
 
 
-def _parse(path: Path, text: str, source: str, where: str | Path | None = None) -> list[Article]:
-    """Parse decoded text with the format `path` and the text call for; errors name `where`."""
-    spec = format_for(path, text)
-    where = path if where is None else where
+def _stream_suffix(suffix: str) -> str:
+    """`Path(f"stream{suffix}").suffix`, without making a Path (a third of what choosing the
+    format cost)."""
+    if "/" in suffix or "\\" in suffix or ":" in suffix:
+        return Path(f"stream{suffix}").suffix
+    dot = suffix.rfind(".")  # ("stream" has none)
+    return suffix[dot:] if 0 <= dot < len(suffix) - 1 else ""
+
+
+def _parse(
+    suffix: str,
+    text: str,
+    source: str,
+    where: str | Path,
+    utf8: tuple[bytes, str] | None = None,
+) -> list[Article]:
+    """Parse decoded text with the format a file's `suffix` and the text call for; errors name
+    `where`.
+
+    `utf8`: `utf8_unusual(text)`, if known, for a format that `takes_utf8`."""
+    spec = _format_for_suffix(suffix, text)
     try:
+        if utf8 is not None and spec.takes_utf8:
+            return spec.parser()(text, source, utf8)  # type: ignore[call-arg]
         return spec.parser()(text, source)
     except PartialLoad as exc:
         raise LoadError(where, exc.reason, exc.articles) from None

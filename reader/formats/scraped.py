@@ -1213,28 +1213,31 @@ _HEADER_KEYS = {"title", "date", "url", "author", "source", "link", "published",
 _HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z_]{2,12})[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
-def _split_header(text: str) -> tuple[dict[str, str], str]:
-    """Metadata (` date YYYY-MM-DD ` prefix, `key: value` header, `---` front matter) and body."""
+def _split_header(text: str) -> tuple[dict[str, str], str, _dt.date | None]:
+    """Metadata (` date YYYY-MM-DD ` prefix, `key: value` header, `---` front matter) and body,
+    and for a date prefix (then the only metadata) its date."""
     meta: dict[str, str] = {}
     m = _DATE_PREFIX.match(text)
-    if m and parse_iso_date(m.group(1)) is not None:
-        meta["date"] = m.group(1)
-        return meta, text[m.end() :]
+    if m:
+        date = parse_iso_date(m.group(1))
+        if date is not None:
+            meta["date"] = m.group(1)
+            return meta, text[m.end() :], date
     stripped = text.lstrip("\n \t")
     fenced = stripped.startswith("---\n")
     if fenced:
         end = stripped.find("\n---", 4)
         if end < 0 or end > 4000 or stripped[end + 4 : end + 5] not in ("\n", ""):
-            return meta, text
+            return meta, text, None
         lines = stripped[4:end].split("\n")
         body_start = end + 5
     else:
         head_end = stripped.find("\n\n")
         if head_end < 0 or head_end > 2000:
-            return meta, text
+            return meta, text, None
         head = stripped[:head_end]
         if ":" not in head:  # (no `key: value` line: most texts)
-            return meta, text
+            return meta, text, None
         lines = head.split("\n")
         body_start = head_end + 2
     found: dict[str, str] = {}
@@ -1243,14 +1246,14 @@ def _split_header(text: str) -> tuple[dict[str, str], str]:
             continue
         hm = _HEADER_LINE.match(line)
         if not hm:
-            return meta, text
+            return meta, text, None
         key = hm.group(1).lower()
         if (key not in _HEADER_KEYS and not fenced) or key in found:
-            return meta, text
+            return meta, text, None
         found[key] = hm.group(2).strip().strip("\"'")
     if not found:
-        return meta, text
-    return found, stripped[body_start:]  # (copied only now: most texts have no header)
+        return meta, text, None
+    return found, stripped[body_start:], None  # (copied only now: most texts have no header)
 
 
 # `[.!?…]` + closing marks before a capitalised word, or a CJK full stop. One leading class
@@ -1314,16 +1317,18 @@ def _clean_field(value: str | None) -> str | None:
     return (clean_line(value) or None) if value else None
 
 
-def parse_text(text: str, *, source: str) -> Article:
-    """Parse one scraped article (already decoded text) into an `Article`."""
-    clean, utf8, unusual = clean_text_utf8(text)
-    meta, body = _split_header(clean)
+def parse_text(text: str, *, source: str, utf8: tuple[bytes, str] | None = None) -> Article:
+    """Parse one scraped article (already decoded text) into an `Article`.
+
+    `utf8`: `reader.sanitize.utf8_unusual(text)`, if the caller has it (saves encoding again)."""
+    clean, utf8_data, unusual = clean_text_utf8(text, utf8=utf8)
+    meta, body, date = _split_header(clean)
     blocks = _split_clean(body)  # clean_text has sanitised it
-    date = url = author = None
+    url = author = None
     extra: dict[str, str] = {}
     title = ""
-    if meta:
-        # (Most headers are only the ` date YYYY-MM-DD ` prefix: no empty field is cleaned.)
+    # (A date prefix, most headers, is the only field: nothing to clean, nothing extra.)
+    if meta and date is None:
         title = _clean_field(meta.get("title")) or ""
         date = parse_iso_date(meta.get("date") or meta.get("published"))
         url = _clean_field(meta.get("url") or meta.get("link"))
@@ -1336,7 +1341,7 @@ def parse_text(text: str, *, source: str) -> Article:
     return Article(
         # id: from the sanitised body, never from parser output: improving the parser must not
         # change ids (reading state is keyed on them).
-        content_id_utf8(clean, utf8, unusual, len(clean) - len(body)),
+        content_id_utf8(clean, utf8_data, unusual, len(clean) - len(body)),
         source,
         title,
         blocks,
@@ -1349,6 +1354,6 @@ def parse_text(text: str, *, source: str) -> Article:
     )
 
 
-def parse(data: str, source: str) -> list[Article]:
-    """The format entry point: a scraped text file is one article."""
-    return [parse_text(data, source=source)]
+def parse(data: str, source: str, utf8: tuple[bytes, str] | None = None) -> list[Article]:
+    """The format entry point: a scraped text file is one article. (`utf8`: see `parse_text`.)"""
+    return [parse_text(data, source=source, utf8=utf8)]
