@@ -242,15 +242,16 @@ _URL = re.compile(r"(?:https?://|pic\.twitter\.com/)\S+")
 _WORDS = re.compile(r"[^\W_]+")
 
 
-def tweet_key(handle: str, date: _dt.date | None, text: str) -> str:
-    """Identity of a tweet across articles: account, date and its words (links left out, since
-    the same embed can be scraped with or without its t.co links)."""
+def tweet_key(handle: str, date: str | None, text: str) -> str:
+    """Identity of a tweet across articles: account, date (ISO, as `Tweet.to_dict` has it) and
+    its words (links left out, since the same embed can be scraped with or without its t.co
+    links)."""
     if "http" in text or "pic.twitter.com/" in text:  # (a substring test is cheaper than a search)
         text = _URL.sub(" ", text)
     # White space collapsed: `" ".join(split())`, the same as `re.sub(r"\s+", " ").strip()` (the
     # same white space: both ask `str.isspace`), at a fifth of the cost.
     words = " ".join(text.split()).casefold()
-    raw = f"{handle.casefold()}\x1f{date.isoformat() if date else ''}\x1f{words}"
+    raw = f"{handle.casefold()}\x1f{date or ''}\x1f{words}"
     return hashlib.sha1(raw.encode("utf-8")).hexdigest()[:16]
 
 
@@ -292,39 +293,67 @@ def prepare_article(article: Article) -> PreparedArticle:
     connection only inserts rows.
     """
     data = article.to_dict()
-    tweet_rows: list[tuple[object, ...]] = [
-        (
-            index,
-            _handle_key(block.handle, block.author),
-            block.handle,
-            block.author,
-            block.date.isoformat() if block.date else None,
-            block.text,
-            tweet_key(block.handle, block.date, block.text),
-        )
-        for index, block in enumerate(article.blocks)
-        if isinstance(block, Tweet)
-    ]
+    # Packed before anything else holds a string of `data`: marshal marks an object with more
+    # than one reference as one it may refer back to, which would change the blob's bytes. The
+    # rows then take the ISO dates from `data` instead of formatting them again (`isoformat` is
+    # 2,300 instructions, and ran three times per tweet).
+    blob = _pack(data)
+    # One pass over the blocks for the columns of `search_columns(data)` (which it must equal:
+    # tests/store/test_cache.py checks; it reads the dict, which costs more), the tweet rows and
+    # the captions.
+    blocks = article.blocks
+    body: list[str] = []
+    tweets: list[str] = []
+    captions: list[str] = []
+    tweet_rows: list[tuple[object, ...]] = []
+    for index, block in enumerate(blocks):
+        if isinstance(block, Tweet):
+            text, author, handle = block.text, block.author, block.handle
+            date = data["blocks"][index]["date"]
+            tweets.append(f"{text}\n{author} @{handle}")
+            tweet_rows.append(
+                (
+                    index,
+                    _handle_key(handle, author),
+                    handle,
+                    author,
+                    date,
+                    text,
+                    tweet_key(handle, date, text),
+                )
+            )
+        elif isinstance(block, PhotoCaption):
+            captions.append(f"{block.text}\n{block.credit}")
+        else:
+            body.append(block.text)
+    quotes = article.quotes
     # The counts of `article.summary()`, without its per-block regex for the word count.
     row = (
         article.id,
         article.source,
         article.title,
         article.title.casefold(),
-        article.date.isoformat() if article.date else None,
+        data["date"],
         _date_key(article.date),
         len(tweet_rows),
-        sum(1 for block in article.blocks if isinstance(block, PhotoCaption)),
-        len(article.quotes),
-        word_count([block.text for block in article.blocks]),
-        _pack(data),
+        len(captions),
+        len(quotes),
+        word_count([block.text for block in blocks]),
+        blob,
     )
     quote_rows: list[tuple[object, ...]] = [
         (n, q.block, q.speaker, speaker_key(q.speaker), q.text)
-        for n, q in enumerate(article.quotes)
+        for n, q in enumerate(quotes)
         if q.speaker
     ]
-    return row, search_columns(data), tweet_rows, quote_rows
+    columns = (
+        article.title,
+        "\n".join(body),
+        "\n".join(tweets),
+        "\n".join(captions),
+        "\n".join(f"{q.text}\n{q.speaker or ''}" for q in quotes),
+    )
+    return row, columns, tweet_rows, quote_rows
 
 
 def search_columns(data: dict[str, Any]) -> tuple[str, str, str, str, str]:

@@ -734,3 +734,75 @@ def test_full_text_search_and_the_fallback_find_the_same_articles(
     finally:
         fts.close()
         like.close()
+
+
+_TEXTS = st.text(alphabet="ab1_ .,\n\t-éЖß—🌊«İ", max_size=12)
+_DATES = st.one_of(st.none(), st.dates())
+_BLOCKS = st.one_of(
+    st.builds(Paragraph, _TEXTS, st.booleans()),
+    st.builds(
+        Tweet,
+        st.one_of(_TEXTS, st.sampled_from(["a http://t.co/x b", "pic.twitter.com/ab  c"])),
+        _TEXTS,
+        st.sampled_from(["", "Ab_c", "ÉCHO"]),
+        _DATES,
+        st.lists(_TEXTS, max_size=2).map(tuple),
+    ),
+    st.builds(PhotoCaption, _TEXTS, _TEXTS),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    title=_TEXTS,
+    date=_DATES,
+    blocks=st.lists(_BLOCKS, max_size=5),
+    quotes=st.lists(st.tuples(_TEXTS, st.one_of(st.none(), _TEXTS)), max_size=3),
+)
+def test_a_prepared_article_holds_what_its_dict_gives(
+    title: str,
+    date: dt.date | None,
+    blocks: list[Paragraph | Tweet | PhotoCaption],
+    quotes: list[tuple[str, str | None]],
+) -> None:
+    # prepare_article builds the search columns and rows from the blocks in one pass; they must
+    # be what search_columns gives for the stored dict (the FTS5 deletes use that), and the
+    # rows what the article's own fields give.
+    import marshal
+    import zlib
+
+    from reader.store.cache import _handle_key, prepare_article, search_columns, tweet_key
+
+    article = Article(
+        id="a",
+        source="/s.txt",
+        title=title,
+        blocks=tuple(blocks),
+        quotes=tuple(Quote(t, s, 0, 0, len(t)) for t, s in quotes),
+        date=date,
+    )
+    row, columns, tweet_rows, quote_rows = prepare_article(article)
+    data = article.to_dict()
+    assert columns == search_columns(data)
+    assert marshal.loads(zlib.decompress(row[-1])) == data
+    assert row[4] == (date.isoformat() if date else None)
+    assert row[6:10] == (
+        len(article.tweets),
+        len(article.captions),
+        len(article.quotes),
+        article.words,
+    )
+    assert tweet_rows == [
+        (
+            i,
+            _handle_key(b.handle, b.author),
+            b.handle,
+            b.author,
+            b.date.isoformat() if b.date else None,
+            b.text,
+            tweet_key(b.handle, b.date.isoformat() if b.date else None, b.text),
+        )
+        for i, b in enumerate(article.blocks)
+        if isinstance(b, Tweet)
+    ]
+    assert [r[2] for r in quote_rows] == [s for _, s in quotes if s]
