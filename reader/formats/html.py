@@ -41,7 +41,7 @@ from reader.model import (
     content_id,
     parse_iso_date,
 )
-from reader.sanitize import clean_line, clean_text, collapse_spaces
+from reader.sanitize import clean_line, clean_text_utf8, collapse_spaces
 
 try:  # pragma: no cover - depends on the environment
     import lxml  # noqa: F401
@@ -508,6 +508,14 @@ def _flat(text: str) -> str:
 def _clean(text: str) -> str:
     # HTML white space is insignificant except our own "\n" for <br>. BeautifulSoup has already
     # decoded entities, so the sanitiser must not decode a second time ("&amp;lt;" stays "&lt;").
-    text = clean_text(text, unescape_entities=False)
+    text, _, unusual = clean_text_utf8(text, unescape_entities=False)
+    if "\n" not in text:
+        # One line (nearly every paragraph). `collapse_spaces` only changes a run of two spaces or
+        # a space character other than " " (tab, NBSP...): those are never printable ASCII, so
+        # they are among the `unusual` characters, where looking for them is cheap. Without
+        # them its substitution of each single space by itself was a tenth of a feed entry.
+        if "  " in text or (unusual and collapse_spaces(unusual) != unusual):
+            text = collapse_spaces(text)
+        return text.strip()
     lines = (collapse_spaces(line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
