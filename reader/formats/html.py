@@ -68,6 +68,8 @@ _CONTAINERS = {
     "figure", "figcaption",
 }  # fmt: skip
 _BLOCKISH = _PARAGRAPH_TAGS | _CONTAINERS | {"hr"}
+# Strings that are not text: removed from the tree with the dropped elements.
+_ODD_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction)
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
@@ -142,7 +144,7 @@ def article_from_html(
     for node in soup.descendants:
         if isinstance(node, Tag):
             tags.append(node)
-        elif isinstance(node, Comment | Doctype | Declaration | ProcessingInstruction):
+        elif isinstance(node, _ODD_STRINGS):
             odd.append(node)
     meta = _metadata(tags)
     # The headline often sits in a <header> that is dropped below with the site's chrome.
@@ -300,16 +302,23 @@ def _main_content(soup: BeautifulSoup, tags: list[Tag]) -> Tag:
             if len(best.get_text(" ", strip=True)) > 0:
                 return best
     # Densest text container: credit each paragraph's text to its parent, take the best parent.
-    scores: dict[int, tuple[int, Tag]] = {}
+    credited: dict[int, tuple[Tag, list[Tag]]] = {}
     for p in tags:
         if p.name not in _CONTENT_NAMES:
             continue
         parent = p.parent
         if isinstance(parent, Tag):
-            score, _ = scores.get(id(parent), (0, parent))
-            scores[id(parent)] = (score + len(p.get_text(" ", strip=True)), parent)
-    if scores:
-        return max(scores.values(), key=lambda pair: pair[0])[1]
+            credited.setdefault(id(parent), (parent, []))[1].append(p)
+    if len(credited) == 1:
+        # One parent wins whatever its score (a feed entry's paragraphs nearly always share
+        # one): their text is not measured.
+        return next(iter(credited.values()))[0]
+    if credited:
+        scores = (
+            (sum(len(p.get_text(" ", strip=True)) for p in paragraphs), parent)
+            for parent, paragraphs in credited.values()
+        )
+        return max(scores, key=lambda pair: pair[0])[1]
     return soup.body if isinstance(soup.body, Tag) else soup
 
 
@@ -331,10 +340,11 @@ def _walk(node: Tag) -> Iterator[str | Block]:
     inline: list[str] = []
 
     def flush() -> Iterator[str]:
-        text = _clean("".join(inline))
-        inline.clear()
-        if text:
-            yield text
+        if inline:  # (nothing to clean between two paragraphs, the usual case)
+            text = _clean("".join(inline))
+            inline.clear()
+            if text:
+                yield text
 
     for child in node.children:
         if isinstance(child, NavigableString):
@@ -343,8 +353,7 @@ def _walk(node: Tag) -> Iterator[str | Block]:
         if not isinstance(child, Tag):
             continue
         name = child.name.lower()
-        classes = {c.lower() for c in (child.get("class") or [])}
-        if name == "blockquote" and classes & {"twitter-tweet", "twitter-video"}:
+        if name == "blockquote" and _is_tweet_embed(child):
             yield from flush()
             tweet = _tweet(child)
             if tweet is not None:
@@ -369,6 +378,11 @@ def _walk(node: Tag) -> Iterator[str | Block]:
         else:
             inline.append(_flat(child.get_text()))
     yield from flush()
+
+
+def _is_tweet_embed(quote: Tag) -> bool:
+    classes = {c.lower() for c in (quote.get("class") or [])}
+    return bool(classes & {"twitter-tweet", "twitter-video"})
 
 
 def _has_block_children(tag: Tag) -> bool:
@@ -491,6 +505,9 @@ def title_from_text(body: str) -> str:
 
 def _text(tag: Tag) -> str:
     """A paragraph element's text: inline whitespace folded, `<br>` kept as a line break."""
+    contents = tag.contents
+    if len(contents) == 1 and type(contents[0]) is NavigableString:
+        return _clean(_flat(contents[0]))  # a paragraph of plain text, without the walk
     parts: list[str] = []
     for node in tag.descendants:
         if isinstance(node, NavigableString) and not isinstance(node, Comment):
