@@ -346,7 +346,7 @@ def _walk(node: Tag) -> Iterator[str | Block]:
             if text:
                 yield text
 
-    for child in node.children:
+    for child in node.contents:
         if isinstance(child, NavigableString):
             inline.append(_flat(str(child)))
             continue
@@ -386,7 +386,8 @@ def _is_tweet_embed(quote: Tag) -> bool:
 
 
 def _has_block_children(tag: Tag) -> bool:
-    return any(isinstance(c, Tag) and c.name.lower() in _BLOCKISH for c in tag.children)
+    # (`contents`, the list `children` makes a generator over.)
+    return any(isinstance(c, Tag) and c.name.lower() in _BLOCKISH for c in tag.contents)
 
 
 def _text_blocks(paragraphs: list[str]) -> list[Block]:
@@ -419,7 +420,7 @@ def _tweet(quote: Tag) -> Tweet | None:
         _flat(
             " ".join(
                 c.get_text(" ") if isinstance(c, Tag) else str(c)
-                for c in quote.children
+                for c in quote.contents
                 if not (isinstance(c, Tag) and c.name == "p")
             )
         )
