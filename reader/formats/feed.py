@@ -22,6 +22,11 @@ from reader.formats.html import article_from_html
 from reader.model import Article
 from reader.sanitize import clean_line
 
+# Entry fields are read with the plain dict lookup under FeedParserDict (a dict subclass): its
+# own `get` maps key aliases in Python on every call, and none of the keys read here has one
+# (`updated_parsed` falls back to `published_parsed`, which `_entry_date` has tried first).
+_get = dict.get
+
 
 def parse(data: str, source: str) -> list[Article]:
     """Every entry of the feed in `data`, in feed order. A feed with no entries is an error."""
@@ -46,9 +51,9 @@ def parse(data: str, source: str) -> list[Article]:
 
 def entry_article(entry: Any, source: str) -> Article:
     """One feed entry (a feedparser entry dict) as an `Article`."""
-    title = clean_line(entry.get("title") or "")
+    title = clean_line(_get(entry, "title") or "")
     date = _entry_date(entry)
-    link = clean_line(entry.get("link") or "")
+    link = clean_line(_get(entry, "link") or "")
     # feedparser falls back to the entry id for the link; only a web address is a link.
     url = link if link.startswith(("http://", "https://")) else None
     author = _author(entry)
@@ -76,27 +81,27 @@ _EMAIL_NAME = re.compile(r"^\s*\S+@\S+\s*\((?P<name>[^()]+)\)\s*$")
 def _author(entry: Any) -> str | None:
     # RSS <author> is "email (Name)"; the name is what a reader wants. (feedparser's own split
     # of it is unreliable, so it is only used for Atom's structured <author><name>.)
-    raw = clean_line(entry.get("author") or "")
+    raw = clean_line(_get(entry, "author") or "")
     m = _EMAIL_NAME.match(raw)
     if m:
         return clean_line(m.group("name")) or None
-    detail = entry.get("author_detail") or {}
+    detail = _get(entry, "author_detail") or {}
     return raw or clean_line(detail.get("name") or "") or None
 
 
 def _entry_content(entry: Any) -> tuple[str, str]:
     """The fullest body the entry has: `content` (content:encoded, Atom content), else summary."""
-    for item in entry.get("content") or ():
+    for item in _get(entry, "content") or ():
         value = item.get("value")
         if value and value.strip():
             return value, str(item.get("type") or "text/html")
-    detail = entry.get("summary_detail") or {}
-    return entry.get("summary") or "", str(detail.get("type") or "text/html")
+    detail = _get(entry, "summary_detail") or {}
+    return _get(entry, "summary") or "", str(detail.get("type") or "text/html")
 
 
 def _entry_date(entry: Any) -> _dt.date | None:
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
+        parsed = _get(entry, key)
         if isinstance(parsed, time.struct_time):
             try:
                 return _dt.date(parsed.tm_year, parsed.tm_mon, parsed.tm_mday)

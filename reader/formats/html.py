@@ -41,7 +41,7 @@ from reader.model import (
     content_id,
     parse_iso_date,
 )
-from reader.sanitize import clean_line, clean_text, collapse_spaces
+from reader.sanitize import clean_line, clean_text_utf8, collapse_spaces
 
 try:  # pragma: no cover - depends on the environment
     import lxml  # noqa: F401
@@ -68,6 +68,8 @@ _CONTAINERS = {
     "figure", "figcaption",
 }  # fmt: skip
 _BLOCKISH = _PARAGRAPH_TAGS | _CONTAINERS | {"hr"}
+# Strings that are not text: removed from the tree with the dropped elements.
+_ODD_STRINGS = (Comment, Doctype, Declaration, ProcessingInstruction)
 
 _ARTICLE_TYPES = {
     "article", "newsarticle", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
@@ -142,7 +144,7 @@ def article_from_html(
     for node in soup.descendants:
         if isinstance(node, Tag):
             tags.append(node)
-        elif isinstance(node, Comment | Doctype | Declaration | ProcessingInstruction):
+        elif isinstance(node, _ODD_STRINGS):
             odd.append(node)
     meta = _metadata(tags)
     # The headline often sits in a <header> that is dropped below with the site's chrome.
@@ -300,16 +302,23 @@ def _main_content(soup: BeautifulSoup, tags: list[Tag]) -> Tag:
             if len(best.get_text(" ", strip=True)) > 0:
                 return best
     # Densest text container: credit each paragraph's text to its parent, take the best parent.
-    scores: dict[int, tuple[int, Tag]] = {}
+    credited: dict[int, tuple[Tag, list[Tag]]] = {}
     for p in tags:
         if p.name not in _CONTENT_NAMES:
             continue
         parent = p.parent
         if isinstance(parent, Tag):
-            score, _ = scores.get(id(parent), (0, parent))
-            scores[id(parent)] = (score + len(p.get_text(" ", strip=True)), parent)
-    if scores:
-        return max(scores.values(), key=lambda pair: pair[0])[1]
+            credited.setdefault(id(parent), (parent, []))[1].append(p)
+    if len(credited) == 1:
+        # One parent wins whatever its score (a feed entry's paragraphs nearly always share
+        # one): their text is not measured.
+        return next(iter(credited.values()))[0]
+    if credited:
+        scores = (
+            (sum(len(p.get_text(" ", strip=True)) for p in paragraphs), parent)
+            for parent, paragraphs in credited.values()
+        )
+        return max(scores, key=lambda pair: pair[0])[1]
     return soup.body if isinstance(soup.body, Tag) else soup
 
 
@@ -331,20 +340,20 @@ def _walk(node: Tag) -> Iterator[str | Block]:
     inline: list[str] = []
 
     def flush() -> Iterator[str]:
-        text = _clean("".join(inline))
-        inline.clear()
-        if text:
-            yield text
+        if inline:  # (nothing to clean between two paragraphs, the usual case)
+            text = _clean("".join(inline))
+            inline.clear()
+            if text:
+                yield text
 
-    for child in node.children:
+    for child in node.contents:
         if isinstance(child, NavigableString):
             inline.append(_flat(str(child)))
             continue
         if not isinstance(child, Tag):
             continue
         name = child.name.lower()
-        classes = {c.lower() for c in (child.get("class") or [])}
-        if name == "blockquote" and classes & {"twitter-tweet", "twitter-video"}:
+        if name == "blockquote" and _is_tweet_embed(child):
             yield from flush()
             tweet = _tweet(child)
             if tweet is not None:
@@ -371,8 +380,14 @@ def _walk(node: Tag) -> Iterator[str | Block]:
     yield from flush()
 
 
+def _is_tweet_embed(quote: Tag) -> bool:
+    classes = {c.lower() for c in (quote.get("class") or [])}
+    return bool(classes & {"twitter-tweet", "twitter-video"})
+
+
 def _has_block_children(tag: Tag) -> bool:
-    return any(isinstance(c, Tag) and c.name.lower() in _BLOCKISH for c in tag.children)
+    # (`contents`, the list `children` makes a generator over.)
+    return any(isinstance(c, Tag) and c.name.lower() in _BLOCKISH for c in tag.contents)
 
 
 def _text_blocks(paragraphs: list[str]) -> list[Block]:
@@ -405,7 +420,7 @@ def _tweet(quote: Tag) -> Tweet | None:
         _flat(
             " ".join(
                 c.get_text(" ") if isinstance(c, Tag) else str(c)
-                for c in quote.children
+                for c in quote.contents
                 if not (isinstance(c, Tag) and c.name == "p")
             )
         )
@@ -491,6 +506,9 @@ def title_from_text(body: str) -> str:
 
 def _text(tag: Tag) -> str:
     """A paragraph element's text: inline whitespace folded, `<br>` kept as a line break."""
+    contents = tag.contents
+    if len(contents) == 1 and type(contents[0]) is NavigableString:
+        return _clean(_flat(contents[0]))  # a paragraph of plain text, without the walk
     parts: list[str] = []
     for node in tag.descendants:
         if isinstance(node, NavigableString) and not isinstance(node, Comment):
@@ -508,6 +526,14 @@ def _flat(text: str) -> str:
 def _clean(text: str) -> str:
     # HTML white space is insignificant except our own "\n" for <br>. BeautifulSoup has already
     # decoded entities, so the sanitiser must not decode a second time ("&amp;lt;" stays "&lt;").
-    text = clean_text(text, unescape_entities=False)
+    text, _, unusual = clean_text_utf8(text, unescape_entities=False)
+    if "\n" not in text:
+        # One line (nearly every paragraph). `collapse_spaces` only changes a run of two spaces or
+        # a space character other than " " (tab, NBSP...): those are never printable ASCII, so
+        # they are among the `unusual` characters, where looking for them is cheap. Without
+        # them its substitution of each single space by itself was a tenth of a feed entry.
+        if "  " in text or (unusual and collapse_spaces(unusual) != unusual):
+            text = collapse_spaces(text)
+        return text.strip()
     lines = (collapse_spaces(line).strip() for line in text.split("\n"))
     return "\n".join(line for line in lines if line)
