@@ -42,6 +42,10 @@ class Paragraph:
         return data
 
 
+# A tweet's account page is this and the handle.
+_ACCOUNT_URL = "https://twitter.com/"
+
+
 @dataclass(frozen=True, slots=True)
 class Tweet:
     """An embedded tweet found again in flattened text.
@@ -73,7 +77,7 @@ class Tweet:
 
     @property
     def account_url(self) -> str:
-        return f"https://twitter.com/{self.handle}"
+        return _ACCOUNT_URL + self.handle
 
     @property
     def url(self) -> str:
@@ -88,7 +92,7 @@ class Tweet:
             "handle": self.handle,
             "date": self.date.isoformat() if self.date else None,
             "links": list(self.links),
-            "url": f"https://twitter.com/{self.handle}",
+            "url": _ACCOUNT_URL + self.handle,  # `account_url`, without the property call
         }
 
 

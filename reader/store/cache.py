@@ -310,7 +310,7 @@ def prepare_article(article: Article) -> PreparedArticle:
         if isinstance(block, Tweet):
             text, author, handle = block.text, block.author, block.handle
             date = data["blocks"][index]["date"]
-            tweets.append(f"{text}\n{author} @{handle}")
+            tweets.append(_tweet_entry(text, author, handle))
             tweet_rows.append(
                 (
                     index,
@@ -323,7 +323,7 @@ def prepare_article(article: Article) -> PreparedArticle:
                 )
             )
         elif isinstance(block, PhotoCaption):
-            captions.append(f"{block.text}\n{block.credit}")
+            captions.append(_caption_entry(block.text, block.credit))
         else:
             body.append(block.text)
     quotes = article.quotes
@@ -351,28 +351,41 @@ def prepare_article(article: Article) -> PreparedArticle:
         "\n".join(body),
         "\n".join(tweets),
         "\n".join(captions),
-        "\n".join(f"{q.text}\n{q.speaker or ''}" for q in quotes),
+        "\n".join(_quote_entry(q.text, q.speaker) for q in quotes),
     )
     return row, columns, tweet_rows, quote_rows
 
 
 def search_columns(data: dict[str, Any]) -> tuple[str, str, str, str, str]:
     """The five indexed texts (title, body, tweets, captions, quotes) of an article's
-    `to_dict()`. The same function feeds the index, deletes from it (a contentless FTS5 table
-    must be given exactly the text it indexed) and cuts snippets."""
+    `to_dict()`: what deletes from the index (a contentless FTS5 table must be given exactly the
+    text it indexed) and cuts snippets. `prepare_article` builds the same from the `Article`."""
     body: list[str] = []
     tweets: list[str] = []
     captions: list[str] = []
     for block in data["blocks"]:
         kind = block["kind"]
         if kind == "tweet":
-            tweets.append(f"{block['text']}\n{block['author']} @{block['handle']}")
+            tweets.append(_tweet_entry(block["text"], block["author"], block["handle"]))
         elif kind == "photo_caption":
-            captions.append(f"{block['text']}\n{block['credit']}")
+            captions.append(_caption_entry(block["text"], block["credit"]))
         else:
             body.append(block["text"])
-    quotes = "\n".join(f"{q['text']}\n{q['speaker'] or ''}" for q in data["quotes"])
+    quotes = "\n".join(_quote_entry(q["text"], q["speaker"]) for q in data["quotes"])
     return (data["title"], "\n".join(body), "\n".join(tweets), "\n".join(captions), quotes)
+
+
+# One tweet, caption or quote in its column (shared by `search_columns` and `prepare_article`).
+def _tweet_entry(text: str, author: str, handle: str) -> str:
+    return f"{text}\n{author} @{handle}"
+
+
+def _caption_entry(text: str, credit: str) -> str:
+    return f"{text}\n{credit}"
+
+
+def _quote_entry(text: str, speaker: str | None) -> str:
+    return f"{text}\n{speaker or ''}"
 
 
 _WORD_RUN = re.compile(r"\w+")
