@@ -1214,14 +1214,13 @@ _HEADER_LINE = re.compile(r"^[ \t]*([A-Za-z_]{2,12})[ \t]*:[ \t]*(.*?)[ \t]*$")
 
 
 def _split_header(text: str) -> tuple[dict[str, str], str, _dt.date | None]:
-    """Metadata (` date YYYY-MM-DD ` prefix, `key: value` header, `---` front matter) and body,
-    and for a date prefix (then the only metadata) its date."""
+    """Metadata (`key: value` header, `---` front matter) and body; for a ` date YYYY-MM-DD `
+    prefix instead, no fields and the parsed date (most texts: nothing to clean or keep)."""
     meta: dict[str, str] = {}
     m = _DATE_PREFIX.match(text)
     if m:
         date = parse_iso_date(m.group(1))
         if date is not None:
-            meta["date"] = m.group(1)
             return meta, text[m.end() :], date
     stripped = text.lstrip("\n \t")
     fenced = stripped.startswith("---\n")
@@ -1327,8 +1326,7 @@ def parse_text(text: str, *, source: str, utf8: tuple[bytes, str] | None = None)
     url = author = None
     extra: dict[str, str] = {}
     title = ""
-    # (A date prefix, most headers, is the only field: nothing to clean, nothing extra.)
-    if meta and date is None:
+    if meta:
         title = _clean_field(meta.get("title")) or ""
         date = parse_iso_date(meta.get("date") or meta.get("published"))
         url = _clean_field(meta.get("url") or meta.get("link"))
