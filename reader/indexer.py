@@ -31,7 +31,6 @@ import glob
 import hashlib
 import multiprocessing
 import os
-import stat
 import sys
 import threading
 import time
@@ -42,7 +41,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from typing import Literal, NamedTuple
 
-from reader.formats import MAX_FILE_BYTES, NOT_REGULAR, LoadError, display_path, load_bytes
+from reader.formats import MAX_FILE_BYTES, LoadError, display_path, load_bytes
 from reader.library import expand_paths_stat
 from reader.store.cache import ArticleCache, CachedFile, PreparedArticle, prepare_article
 
@@ -165,12 +164,7 @@ def index_paths(
             if isinstance(item, LoadError):
                 _fail(item, counts, pending_errors)
                 continue
-            path, st = item  # stat taken by the walk: no second system call per file
-            if not stat.S_ISREG(st.st_mode):
-                # Only a path named as such can be one (a folder's walk yields regular files):
-                # /dev/zero never ends and a FIFO blocks its reader until a writer comes.
-                _fail(LoadError(path, NOT_REGULAR), counts, pending_errors)
-                continue
+            path, st = item  # stat taken by the walk (regular files only): no second call
             counts.total += 1
             key = os.path.abspath(path)
             cached = known.pop(key, None)

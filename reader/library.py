@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reader.formats import LoadError, known_extensions, load_file
+from reader.formats import NOT_REGULAR, LoadError, known_extensions, load_file
 from reader.model import Article, list_order_key
 from reader.paths import samples_dir
 
@@ -129,8 +129,12 @@ def _expand_one(raw: str | Path) -> Iterator[tuple[str | Path, os.stat_result] |
         return
     if stat.S_ISDIR(st.st_mode):
         yield from _walk(path, (st.st_dev, st.st_ino))
-    else:
+    elif stat.S_ISREG(st.st_mode):
         yield path, st
+    else:
+        # Named explicitly (a folder's walk skips them): /dev/zero never ends and a FIFO
+        # blocks its reader until a writer comes. Refused here, for every caller of the walk.
+        yield LoadError(path, NOT_REGULAR)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path | LoadError]:
