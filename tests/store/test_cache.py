@@ -768,10 +768,8 @@ def test_a_prepared_article_holds_what_its_dict_gives(
     # prepare_article builds the search columns and rows from the blocks in one pass; they must
     # be what search_columns gives for the stored dict (the FTS5 deletes use that), and the
     # rows what the article's own fields give.
-    import marshal
-    import zlib
 
-    from reader.store.cache import _handle_key, prepare_article, search_columns, tweet_key
+    from reader.store.cache import _handle_key, _unpack, prepare_article, search_columns, tweet_key
 
     article = Article(
         id="a",
@@ -784,7 +782,7 @@ def test_a_prepared_article_holds_what_its_dict_gives(
     row, columns, tweet_rows, quote_rows = prepare_article(article)
     data = article.to_dict()
     assert columns == search_columns(data)
-    assert marshal.loads(zlib.decompress(row[-1])) == data
+    assert _unpack(row[-1]) == data
     assert row[4] == (date.isoformat() if date else None)
     assert row[6:10] == (
         len(article.tweets),
