@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import threading
+import time
+from concurrent.futures import Future
 from pathlib import Path
 
 import pytest
@@ -263,6 +265,94 @@ def test_worker_processes_give_the_same_cache(tmp_path: Path) -> None:
             assert last.articles == 9
             results.append([(s.id, s.title, s.tweets, s.quotes) for s in c.summaries()])
     assert results[0] == results[1]
+
+
+def _summaries(cache: ArticleCache) -> list[tuple[str, str, int, int]]:
+    return sorted((s.id, s.title, s.tweets, s.quotes) for s in cache.summaries())
+
+
+_REAL_OUTCOME, _REAL_OUTCOMES = indexer._job_outcome, indexer._job_outcomes
+
+
+def _slow_outcomes(jobs: list[indexer._Job]) -> list[indexer._Outcome]:
+    time.sleep(0.5)
+    return _REAL_OUTCOMES(jobs)
+
+
+def _dying_outcomes(jobs: list[indexer._Job]) -> list[indexer._Outcome]:
+    os._exit(1)
+
+
+def _parent_counts_parses(monkeypatch: pytest.MonkeyPatch, in_worker: object) -> list[str]:
+    """Files parsed in this process; (forked) workers run `in_worker(jobs)` for a chunk."""
+    parent, in_parent = os.getpid(), []
+
+    def outcome(job: indexer._Job) -> indexer._Outcome:
+        if os.getpid() == parent:
+            in_parent.append(job.key)
+        return _REAL_OUTCOME(job)
+
+    monkeypatch.setattr(indexer, "_job_outcome", outcome)
+    monkeypatch.setattr(indexer, "_job_outcomes", in_worker)
+    monkeypatch.setattr(indexer, "PARALLEL_MIN_FILES", 2)
+    monkeypatch.setattr(indexer, "_CHUNK", 4)
+    return in_parent
+
+
+def test_this_thread_parses_while_the_worker_is_busy(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=23)  # 24 files: 6 chunks of 4
+    with ArticleCache.open(tmp_path / "alone") as c:
+        run([lib], c, workers=0)
+        expected = _summaries(c)
+    # A slow worker gets the chunks the walk hands out (a window of 4); this thread parses
+    # the rest meanwhile, each file once.
+    in_parent = _parent_counts_parses(monkeypatch, _slow_outcomes)
+    with ArticleCache.open(tmp_path / "helped") as c:
+        last = run([lib], c, workers=1, parse_here=True)[-1]
+        assert (last.phase, last.files_done, last.error_count) == ("done", 24, 0)
+        assert _summaries(c) == expected
+    assert len(in_parent) == 8 and len(set(in_parent)) == 8
+
+
+def test_the_last_files_are_kept_back_for_this_thread(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(indexer, "_CHUNK", 4)
+    submitted: list[int] = []
+
+    class Pool:  # chunks that never finish: only what is handed out counts
+        def submit(self, fn: object, jobs: list[object]) -> Future[None]:
+            submitted.append(len(jobs))
+            return Future()
+
+    todo = [indexer._Job(f"/f{i}", 1, 1, None) for i in range(20)]
+    parser = indexer._Parser(todo, 1, threading.Event(), here=True)
+    parser.decided, parser.executor, parser.window = True, Pool(), 4  # type: ignore[assignment]
+    parser.feed(final=True)
+    assert submitted == [4, 4, 4, 4]  # a full window (each time more left than the reserve)
+    parser.pending.popleft()
+    parser.feed(final=True)
+    # 4 files left, no more than half a chunk for each of the 3 chunks in flight: kept back.
+    assert submitted == [4, 4, 4, 4] and parser._next_here() is todo[16]
+
+
+def test_a_broken_pool_leaves_its_chunks_to_this_thread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lib = tmp_path / "lib"
+    write_library(lib, n=23)
+    with ArticleCache.open(tmp_path / "alone") as c:
+        run([lib], c, workers=0)
+        expected = _summaries(c)
+    in_parent = _parent_counts_parses(monkeypatch, _dying_outcomes)
+    for here in (True, False):
+        in_parent.clear()
+        with ArticleCache.open(tmp_path / f"broken{here}") as c:
+            last = run([lib], c, workers=1 if here else 2, parse_here=here)[-1]
+            assert (last.phase, last.files_done, last.error_count) == ("done", 24, 0)
+            assert _summaries(c) == expected
+        assert sorted(in_parent) == sorted(set(in_parent)) and len(in_parent) == 24
 
 
 def test_parallel_threshold_is_used_by_default(
