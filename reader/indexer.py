@@ -386,6 +386,7 @@ class _Parser:
             mp_context=multiprocessing.get_context(method),
             initializer=_silence_worker,
         )
+        _widen_result_pipe(self.executor)
         self.window = count * _WINDOW
         return True
 
@@ -463,6 +464,26 @@ class _Parser:
             self.executor.shutdown(wait=False, cancel_futures=True)
             self.executor = None
         self.pending.clear()
+
+
+def _widen_result_pipe(executor: ProcessPoolExecutor) -> None:
+    """Let a worker write a whole chunk's results (about 450 KB for 64 files) into the pipe
+    back at once, where 64 KB fit: it waited for the pool's thread here to read each 64 KB, and
+    that thread for the GIL (held by the thread that parses and writes). Workers were idle 15%
+    of the time between chunks; a 1 MB pipe (Linux's limit for anyone) took a cold index of
+    10,000 files from 2.7-3.6 s to 2.6-2.7 s. Best effort: the pipe is a private attribute of
+    the pool (CPython's since 3.3), and other systems have no F_SETPIPE_SZ."""
+    try:
+        import fcntl
+
+        resize = fcntl.F_SETPIPE_SZ  # type: ignore[attr-defined,unused-ignore]
+        reader = executor._result_queue._reader  # type: ignore[attr-defined]
+        fcntl.fcntl(reader.fileno(), resize, _RESULT_PIPE_BYTES)
+    except (ImportError, AttributeError, OSError):
+        pass
+
+
+_RESULT_PIPE_BYTES = 1 << 20
 
 
 def _start_resource_tracker() -> bool:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import threading
@@ -353,6 +354,18 @@ def test_a_broken_pool_leaves_its_chunks_to_this_thread(
             assert (last.phase, last.files_done, last.error_count) == ("done", 24, 0)
             assert _summaries(c) == expected
         assert sorted(in_parent) == sorted(set(in_parent)) and len(in_parent) == 24
+
+
+@pytest.mark.skipif(not hasattr(fcntl, "F_GETPIPE_SZ"), reason="Linux pipes only")
+def test_the_pipe_back_from_the_workers_holds_a_whole_chunk() -> None:
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(1) as pool:
+        reader = pool._result_queue._reader  # type: ignore[attr-defined]
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) < indexer._RESULT_PIPE_BYTES
+        indexer._widen_result_pipe(pool)
+        assert fcntl.fcntl(reader.fileno(), fcntl.F_GETPIPE_SZ) == indexer._RESULT_PIPE_BYTES
+        assert pool.submit(sum, [1, 2]).result() == 3
 
 
 def test_parallel_threshold_is_used_by_default(
